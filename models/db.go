@@ -1,0 +1,168 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database behind a *gorm.DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultDatabaseURL is used when DATABASE_URL is empty.
+const DefaultDatabaseURL = "./data/nalgae.db"
+
+// sqliteBusyTimeout is how long a writer waits for the lock before failing.
+const sqliteBusyTimeout = 5 * time.Second
+
+// ParseDatabaseURL tells which dialect a DATABASE_URL means and returns the
+// DSN its driver takes: postgres:// and postgresql:// are PostgreSQL; anything
+// else is a SQLite file path, optionally prefixed with sqlite:// or file:.
+func ParseDatabaseURL(raw string) (Dialect, string) {
+	if raw == "" {
+		raw = DefaultDatabaseURL
+	}
+	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
+		return Postgres, raw
+	}
+	path := raw
+	for _, prefix := range []string{"sqlite://", "sqlite:", "file:"} {
+		if strings.HasPrefix(path, prefix) {
+			path = strings.TrimPrefix(path, prefix)
+			break
+		}
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i] // our pragmas are not negotiable; ignore any given
+	}
+	return SQLite, path
+}
+
+// Open connects to the database a DATABASE_URL names and checks that it is set
+// up as Nalgae needs. It does not migrate.
+func Open(databaseURL string) (*gorm.DB, error) {
+	dialect, dsn := ParseDatabaseURL(databaseURL)
+	cfg := &gorm.Config{
+		TranslateError: true,
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+	switch dialect {
+	case Postgres:
+		db, err := gorm.Open(postgres.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		return db, nil
+	default:
+		return openSQLite(dsn, cfg)
+	}
+}
+
+func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
+	if path == "" || path == ":memory:" {
+		return nil, fmt.Errorf("sqlite needs a file path (WAL does not work in memory)")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	// mattn/go-sqlite3 applies these to every connection it opens;
+	// _txlock=immediate takes the write lock at BEGIN, so two writers queue on
+	// the busy timeout instead of failing with SQLITE_BUSY mid-transaction.
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", fmt.Sprint(sqliteBusyTimeout.Milliseconds()))
+	q.Set("_txlock", "immediate")
+	q.Set("_synchronous", "NORMAL")
+	dsn := "file:" + path + "?" + q.Encode()
+	db, err := gorm.Open(sqlite.Open(dsn), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("sqlite handle: %w", err)
+	}
+	// One connection: SQLite has one writer anyway, and a single connection
+	// means no two goroutines ever race for the write lock.
+	sqlDB.SetMaxOpenConns(1)
+	sqlDB.SetMaxIdleConns(1)
+	sqlDB.SetConnMaxLifetime(0)
+	if err := checkSQLitePragmas(db); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// checkSQLitePragmas reads the settings back: a driver that silently ignored
+// a DSN option would otherwise leave us without foreign keys or WAL.
+func checkSQLitePragmas(db *gorm.DB) error {
+	want := []struct {
+		pragma string
+		ok     func(string) bool
+		need   string
+	}{
+		{"journal_mode", func(v string) bool { return strings.EqualFold(v, "wal") }, "wal"},
+		{"foreign_keys", func(v string) bool { return v == "1" }, "1"},
+		{"busy_timeout", func(v string) bool {
+			var ms int64
+			_, err := fmt.Sscan(v, &ms)
+			return err == nil && ms >= sqliteBusyTimeout.Milliseconds()
+		}, fmt.Sprintf(">= %d", sqliteBusyTimeout.Milliseconds())},
+	}
+	for _, w := range want {
+		var got string
+		if err := db.Raw("PRAGMA " + w.pragma).Scan(&got).Error; err != nil {
+			return fmt.Errorf("read pragma %s: %w", w.pragma, err)
+		}
+		if !w.ok(got) {
+			return fmt.Errorf("sqlite pragma %s is %q, want %s", w.pragma, got, w.need)
+		}
+	}
+	return nil
+}
+
+// DialectOf tells which database db talks to.
+func DialectOf(db *gorm.DB) Dialect {
+	if db.Dialector.Name() == "postgres" {
+		return Postgres
+	}
+	return SQLite
+}
+
+// Ping checks that the database answers.
+func Ping(ctx context.Context, db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close releases the connections.
+func Close(db *gorm.DB) {
+	if sqlDB, err := db.DB(); err == nil {
+		if err := sqlDB.Close(); err != nil {
+			slog.Warn("close database", "err", err)
+		}
+	}
+}

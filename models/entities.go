@@ -1,0 +1,238 @@
+package models
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/nalgae/nalgae/models/civil"
+)
+
+// The stored entities of SPEC §1. Their JSON tags are the API's answer shape;
+// requests never bind into them (see the api package's request types).
+
+// User is a person who logs in.
+type User struct {
+	ID           uint64    `json:"id" gorm:"primaryKey"`
+	Email        string    `json:"email,omitempty" gorm:"uniqueIndex;not null"` // stored lower-cased
+	Name         string    `json:"name" gorm:"not null"`
+	Role         Role      `json:"role" gorm:"not null"`
+	Locale       string    `json:"locale" gorm:"not null;default:ko"`
+	Disabled     bool      `json:"disabled" gorm:"not null;default:false"`
+	PasswordHash string    `json:"-" gorm:"not null"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Program is one city's run of the course.
+type Program struct {
+	ID         uint64     `json:"id" gorm:"primaryKey"`
+	Name       string     `json:"name" gorm:"not null"`
+	City       string     `json:"city" gorm:"not null"`
+	University string     `json:"university" gorm:"not null"`
+	Partner    string     `json:"partner" gorm:"not null"`
+	Course     string     `json:"course" gorm:"not null"`
+	StartsOn   civil.Date `json:"starts_on" gorm:"type:date;not null"`
+	EndsOn     civil.Date `json:"ends_on" gorm:"type:date;not null"`
+	Status     string     `json:"status" gorm:"not null"`
+	Version    int64      `json:"version" gorm:"not null;default:1"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+}
+
+// ProgramStaff says which professors teach and which city staff view a program.
+type ProgramStaff struct {
+	ID        uint64    `json:"id" gorm:"primaryKey"`
+	ProgramID uint64    `json:"program_id" gorm:"not null;uniqueIndex:idx_staff_program_user"`
+	UserID    uint64    `json:"user_id" gorm:"not null;uniqueIndex:idx_staff_program_user;index"`
+	Role      string    `json:"role" gorm:"not null"`
+	Name      string    `json:"name,omitempty" gorm:"-"`
+	Email     string    `json:"email,omitempty" gorm:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// TableName keeps the plural gorm would not guess.
+func (ProgramStaff) TableName() string { return "program_staff" }
+
+// Merchant is a small business (소상공인) taking part.
+type Merchant struct {
+	ID              uint64    `json:"id" gorm:"primaryKey"`
+	Name            string    `json:"name" gorm:"not null"`
+	Category        string    `json:"category" gorm:"not null"`
+	Region          string    `json:"region" gorm:"not null"`
+	SmartStoreURL   string    `json:"smart_store_url" gorm:"column:smart_store_url;not null"`
+	HasOfflineStore bool      `json:"has_offline_store" gorm:"not null"`
+	OwnerUserID     *uint64   `json:"owner_user_id" gorm:"index"`
+	Version         int64     `json:"version" gorm:"not null;default:1"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// Team pairs students with one merchant in one program.
+type Team struct {
+	ID         uint64       `json:"id" gorm:"primaryKey"`
+	ProgramID  uint64       `json:"program_id" gorm:"not null;index"`
+	Name       string       `json:"name" gorm:"not null"`
+	MerchantID uint64       `json:"merchant_id" gorm:"not null;index"`
+	Version    int64        `json:"version" gorm:"not null;default:1"`
+	CreatedAt  time.Time    `json:"created_at"`
+	UpdatedAt  time.Time    `json:"updated_at"`
+	Merchant   *Merchant    `json:"merchant,omitempty" gorm:"-"`
+	Members    []TeamMember `json:"members,omitempty" gorm:"-"`
+}
+
+// TeamMember is a student on a team.
+type TeamMember struct {
+	ID        uint64    `json:"id" gorm:"primaryKey"`
+	TeamID    uint64    `json:"team_id" gorm:"not null;uniqueIndex:idx_member_team_user"`
+	UserID    uint64    `json:"user_id" gorm:"not null;uniqueIndex:idx_member_team_user;index"`
+	Role      string    `json:"role" gorm:"not null"`
+	Name      string    `json:"name,omitempty" gorm:"-"`
+	Email     string    `json:"email,omitempty" gorm:"-"` // hidden from city staff and merchants
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Campaign is one line of work of a team: search ads, a live broadcast series…
+type Campaign struct {
+	ID            uint64     `json:"id" gorm:"primaryKey"`
+	TeamID        uint64     `json:"team_id" gorm:"not null;index"`
+	Kind          Kind       `json:"kind" gorm:"not null"`
+	Name          string     `json:"name" gorm:"not null"`
+	StartsOn      civil.Date `json:"starts_on" gorm:"type:date;not null"`
+	EndsOn        civil.Date `json:"ends_on" gorm:"type:date"`
+	BudgetKRW     int64      `json:"budget_krw" gorm:"column:budget_krw;not null;default:0"`
+	TargetRoasPct *float64   `json:"target_roas_pct"`
+	Version       int64      `json:"version" gorm:"not null;default:1"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+}
+
+// MetricEntry is one campaign's results of one day.
+type MetricEntry struct {
+	ID          uint64     `json:"id" gorm:"primaryKey"`
+	CampaignID  uint64     `json:"campaign_id" gorm:"not null;uniqueIndex:idx_metric_campaign_date"`
+	Date        civil.Date `json:"date" gorm:"type:date;not null;uniqueIndex:idx_metric_campaign_date"`
+	SpendKRW    int64      `json:"spend_krw" gorm:"column:spend_krw;not null;default:0"`
+	Impressions int64      `json:"impressions" gorm:"not null;default:0"`
+	Clicks      int64      `json:"clicks" gorm:"not null;default:0"`
+	Conversions int64      `json:"conversions" gorm:"not null;default:0"`
+	RevenueKRW  int64      `json:"revenue_krw" gorm:"column:revenue_krw;not null;default:0"`
+	Viewers     *int64     `json:"viewers"`
+	PeakViewers *int64     `json:"peak_viewers"`
+	Likes       *int64     `json:"likes"`
+	Comments    *int64     `json:"comments"`
+	DurationMin *int64     `json:"duration_min"`
+	Status      Status     `json:"status" gorm:"not null;index"`
+	ReviewNote  string     `json:"review_note" gorm:"not null;default:''"`
+	Source      string     `json:"source" gorm:"not null;default:manual"`
+	ReviewedBy  *uint64    `json:"reviewed_by"`
+	ReviewedAt  *time.Time `json:"reviewed_at"`
+	Version     int64      `json:"version" gorm:"not null;default:1"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	TeamID      uint64     `json:"team_id,omitempty" gorm:"-"`
+}
+
+// TableName is "metric_entries".
+func (MetricEntry) TableName() string { return "metric_entries" }
+
+// SalesRecord is the merchant's own sales over a period: the base of growth.
+type SalesRecord struct {
+	ID          uint64     `json:"id" gorm:"primaryKey"`
+	TeamID      uint64     `json:"team_id" gorm:"not null;index"`
+	PeriodStart civil.Date `json:"period_start" gorm:"type:date;not null"`
+	PeriodEnd   civil.Date `json:"period_end" gorm:"type:date;not null"`
+	Channel     string     `json:"channel" gorm:"not null"`
+	SalesKRW    int64      `json:"sales_krw" gorm:"column:sales_krw;not null"`
+	Orders      *int64     `json:"orders"`
+	Status      Status     `json:"status" gorm:"not null;index"`
+	ReviewNote  string     `json:"review_note" gorm:"not null;default:''"`
+	Source      string     `json:"source" gorm:"not null;default:manual"`
+	ReviewedBy  *uint64    `json:"reviewed_by"`
+	ReviewedAt  *time.Time `json:"reviewed_at"`
+	ConfirmedBy *uint64    `json:"confirmed_by"`
+	ConfirmedAt *time.Time `json:"confirmed_at"`
+	Version     int64      `json:"version" gorm:"not null;default:1"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// Comment is a note on a team, optionally anchored to a campaign or an entry.
+type Comment struct {
+	ID         uint64    `json:"id" gorm:"primaryKey"`
+	TeamID     uint64    `json:"team_id" gorm:"not null;index"`
+	CampaignID *uint64   `json:"campaign_id"`
+	MetricID   *uint64   `json:"metric_id"`
+	AuthorID   uint64    `json:"author_id" gorm:"not null"`
+	AuthorName string    `json:"author_name" gorm:"-"`
+	Body       string    `json:"body" gorm:"not null"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Evaluation is a professor's grade of a team against the rubric.
+type Evaluation struct {
+	ID            uint64         `json:"id" gorm:"primaryKey"`
+	TeamID        uint64         `json:"team_id" gorm:"not null;index"`
+	AuthorID      uint64         `json:"author_id" gorm:"not null"`
+	Scores        map[string]int `json:"scores" gorm:"serializer:json;type:text;not null"`
+	Total         int            `json:"total" gorm:"not null"`
+	Feedback      string         `json:"feedback" gorm:"not null;default:''"`
+	VisibleToTeam bool           `json:"visible_to_team" gorm:"not null;default:false"`
+	Version       int64          `json:"version" gorm:"not null;default:1"`
+	CreatedAt     time.Time      `json:"created_at"`
+	UpdatedAt     time.Time      `json:"updated_at"`
+}
+
+// AuditEvent records one write. The table refuses updates and deletes.
+type AuditEvent struct {
+	ID        uint64    `json:"id" gorm:"primaryKey"`
+	At        time.Time `json:"at" gorm:"not null;index"`
+	UserID    *uint64   `json:"user_id" gorm:"index"`
+	Action    string    `json:"action" gorm:"not null"`
+	Entity    string    `json:"entity" gorm:"not null;index:idx_audit_entity"`
+	EntityID  *uint64   `json:"entity_id" gorm:"index:idx_audit_entity"`
+	ProgramID *uint64   `json:"program_id" gorm:"index"`
+	Before    RawJSON   `json:"before" gorm:"type:text"`
+	After     RawJSON   `json:"after" gorm:"type:text"`
+	IP        string    `json:"ip" gorm:"column:ip;not null;default:''"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// RefreshToken is the hash of an opaque refresh token. Tokens of one login
+// share a family; replaying a used token revokes the family.
+type RefreshToken struct {
+	ID        uint64    `gorm:"primaryKey"`
+	UserID    uint64    `gorm:"not null;index"`
+	FamilyID  string    `gorm:"not null;index"`
+	TokenHash string    `gorm:"not null;uniqueIndex"`
+	ExpiresAt time.Time `gorm:"not null"`
+	UsedAt    *time.Time
+	RevokedAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// RawJSON is JSON kept as text in the database and written as-is in answers.
+type RawJSON string
+
+// MarshalJSON writes the stored JSON, or null.
+func (r RawJSON) MarshalJSON() ([]byte, error) {
+	if r == "" {
+		return []byte("null"), nil
+	}
+	return []byte(r), nil
+}
+
+func toRawJSON(v any) RawJSON {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return RawJSON(b)
+}
