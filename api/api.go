@@ -1,0 +1,100 @@
+// Package api is Nalgae's HTTP layer: the route table, thin handlers that
+// bind, call models and answer, the error shape of SPEC §4, authentication
+// and the embedded single-page app.
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"github.com/nalgae/nalgae/models"
+)
+
+// MaxJSONBody is the largest JSON request body (SPEC: 413 beyond 1 MiB).
+const MaxJSONBody = "1M"
+
+// Config is what the server needs from its caller.
+type Config struct {
+	Store   *models.Store
+	Tokens  *Tokens
+	Version string
+	// LoginPerMinute limits login and refresh attempts per client address.
+	LoginPerMinute int
+	// TrustProxy takes the client address from X-Forwarded-For (behind a
+	// load balancer); otherwise the connection's address is used.
+	TrustProxy bool
+	// SecureCookies marks the refresh cookie Secure even on plain HTTP
+	// (set it when TLS ends at a proxy).
+	SecureCookies bool
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	cfg    Config
+	store  *models.Store
+	tokens *Tokens
+	echo   *echo.Echo
+}
+
+// New builds the echo instance with every route of routes.go.
+func New(cfg Config) *Server {
+	if cfg.LoginPerMinute <= 0 {
+		cfg.LoginPerMinute = 20
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = handleError
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	} else {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
+	}))
+	e.Use(middleware.Recover())
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		ReferrerPolicy:        "same-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+	}))
+	e.Use(middleware.BodyLimit(MaxJSONBody))
+	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, echo: e}
+	s.register()
+	return s
+}
+
+// Handler is the server as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo exposes the echo instance (tests walk its routes).
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// loginLimiter slows down password guessing per client address.
+func (s *Server) loginLimiter() echo.MiddlewareFunc {
+	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate:      rate.Limit(float64(s.cfg.LoginPerMinute) / 60),
+		Burst:     s.cfg.LoginPerMinute,
+		ExpiresIn: 10 * time.Minute,
+	})
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: store,
+		IdentifierExtractor: func(c echo.Context) (string, error) {
+			return c.RealIP(), nil
+		},
+		ErrorHandler: func(echo.Context, error) error { return echo.ErrForbidden },
+		DenyHandler: func(echo.Context, string, error) error {
+			return echo.NewHTTPError(http.StatusTooManyRequests)
+		},
+	})
+}
+
+// ctx is the request's context.
+func ctx(c echo.Context) context.Context { return c.Request().Context() }

@@ -1,0 +1,177 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/nalgae/nalgae/models"
+)
+
+const (
+	actorKey      = "nalgae.actor"
+	userKey       = "nalgae.user"
+	refreshCookie = "nalgae_refresh"
+	refreshPath   = "/api/v1/auth"
+)
+
+// authenticate requires a valid access token and loads its user on every
+// request, so that disabling a user or changing a role takes effect at once.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		header := c.Request().Header.Get(echo.HeaderAuthorization)
+		scheme, raw, ok := strings.Cut(header, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
+			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", message: "Send an access token: Authorization: Bearer <token>."}
+		}
+		id, err := s.tokens.Verify(strings.TrimSpace(raw))
+		if err != nil {
+			return models.ErrUnauthorized
+		}
+		u, err := s.store.ActiveUser(ctx(c), id)
+		if err != nil {
+			return err
+		}
+		c.Set(userKey, u)
+		c.Set(actorKey, models.Actor{UserID: u.ID, Role: u.Role, IP: c.RealIP()})
+		return next(c)
+	}
+}
+
+// actor is the authenticated user a handler acts for.
+func actor(c echo.Context) models.Actor {
+	a, _ := c.Get(actorKey).(models.Actor)
+	return a
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+// TokenResponse is the answer of login and refresh. The refresh token is
+// also set as an HttpOnly cookie for the SPA.
+type TokenResponse struct {
+	AccessToken  string       `json:"access_token"`
+	TokenType    string       `json:"token_type"`
+	ExpiresIn    int          `json:"expires_in"`
+	RefreshToken string       `json:"refresh_token"`
+	User         *models.User `json:"user"`
+}
+
+func (s *Server) login(c echo.Context) error {
+	var req loginRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p := models.Problems{}
+	p.Check(strings.TrimSpace(req.Email) == "", "email", "is required")
+	p.Check(req.Password == "", "password", "is required")
+	if err := p.Err(); err != nil {
+		return err
+	}
+	u, refresh, err := s.store.Login(ctx(c), req.Email, req.Password, c.RealIP())
+	if err != nil {
+		return err
+	}
+	return s.answerTokens(c, u, refresh)
+}
+
+func (s *Server) refresh(c echo.Context) error {
+	var req refreshRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	token := req.RefreshToken
+	if token == "" {
+		if ck, err := c.Cookie(refreshCookie); err == nil {
+			token = ck.Value
+		}
+	}
+	if token == "" {
+		return &apiError{status: http.StatusUnauthorized, code: "unauthorized", message: "Send a refresh token (body or cookie)."}
+	}
+	u, next, err := s.store.Refresh(ctx(c), token, c.RealIP())
+	if err != nil {
+		s.setRefreshCookie(c, "", -1)
+		return err
+	}
+	return s.answerTokens(c, u, next)
+}
+
+func (s *Server) logout(c echo.Context) error {
+	var req refreshRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	token := req.RefreshToken
+	if ck, err := c.Cookie(refreshCookie); err == nil && token == "" {
+		token = ck.Value
+	}
+	if token != "" {
+		if err := s.store.Logout(ctx(c), token, c.RealIP()); err != nil {
+			return err
+		}
+	}
+	s.setRefreshCookie(c, "", -1)
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) answerTokens(c echo.Context, u *models.User, refresh string) error {
+	access, err := s.tokens.Issue(u)
+	if err != nil {
+		return err
+	}
+	s.setRefreshCookie(c, refresh, int(models.RefreshTTL/time.Second))
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(http.StatusOK, TokenResponse{
+		AccessToken:  access,
+		TokenType:    "Bearer",
+		ExpiresIn:    int(AccessTTL / time.Second),
+		RefreshToken: refresh,
+		User:         u,
+	})
+}
+
+func (s *Server) setRefreshCookie(c echo.Context, value string, maxAge int) {
+	c.SetCookie(&http.Cookie{
+		Name:     refreshCookie,
+		Value:    value,
+		Path:     refreshPath,
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   s.cfg.SecureCookies || c.Scheme() == "https",
+		SameSite: http.SameSiteStrictMode,
+	})
+}
+
+func (s *Server) me(c echo.Context) error {
+	return c.JSON(http.StatusOK, c.Get(userKey))
+}
+
+type selfRequest struct {
+	Name            *string `json:"name"`
+	Locale          *string `json:"locale"`
+	Password        *string `json:"password"`
+	CurrentPassword *string `json:"current_password"`
+}
+
+func (s *Server) updateMe(c echo.Context) error {
+	var req selfRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	u, err := s.store.UpdateSelf(ctx(c), actor(c), models.SelfInput{
+		Name: req.Name, Locale: req.Locale, Password: req.Password, CurrentPassword: req.CurrentPassword,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}

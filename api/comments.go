@@ -1,0 +1,63 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/nalgae/nalgae/models"
+)
+
+type commentRequest struct {
+	Body       string  `json:"body"`
+	CampaignID *uint64 `json:"campaign_id"`
+	MetricID   *uint64 `json:"metric_id"`
+}
+
+func (s *Server) listComments(c echo.Context) error {
+	teamID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	opt, err := listOptions(c)
+	if err != nil {
+		return err
+	}
+	p := models.Problems{}
+	f := models.CommentFilter{CampaignID: queryID(c, "campaign_id", p), MetricID: queryID(c, "metric_id", p), ListOptions: opt}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	page, err := s.store.ListComments(ctx(c), actor(c), teamID, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) createComment(c echo.Context) error {
+	teamID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req commentRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	out, err := s.store.CreateComment(ctx(c), actor(c), teamID, models.CommentInput{Body: req.Body, CampaignID: req.CampaignID, MetricID: req.MetricID})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, out)
+}
+
+func (s *Server) deleteComment(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteComment(ctx(c), actor(c), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

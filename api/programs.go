@@ -1,0 +1,157 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/civil"
+)
+
+type programRequest struct {
+	Name       *string     `json:"name"`
+	City       *string     `json:"city"`
+	University *string     `json:"university"`
+	Partner    *string     `json:"partner"`
+	Course     *string     `json:"course"`
+	StartsOn   *civil.Date `json:"starts_on"`
+	EndsOn     *civil.Date `json:"ends_on"`
+	Status     *string     `json:"status"`
+	Version    *int64      `json:"version"`
+}
+
+func (r programRequest) input() models.ProgramInput {
+	return models.ProgramInput{Name: r.Name, City: r.City, University: r.University, Partner: r.Partner,
+		Course: r.Course, StartsOn: r.StartsOn, EndsOn: r.EndsOn, Status: r.Status, Version: r.Version}
+}
+
+func (s *Server) listPrograms(c echo.Context) error {
+	opt, err := listOptions(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.store.ListPrograms(ctx(c), actor(c), opt)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) createProgram(c echo.Context) error {
+	var req programRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.store.CreateProgram(ctx(c), actor(c), req.input())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, p)
+}
+
+func (s *Server) getProgram(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.store.GetProgram(ctx(c), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) updateProgram(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req programRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	p, err := s.store.UpdateProgram(ctx(c), actor(c), id, req.input())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) deleteProgram(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteProgram(ctx(c), actor(c), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type staffRequest struct {
+	UserID uint64 `json:"user_id"`
+}
+
+// StaffList is the answer of GET /programs/{id}/staff.
+type StaffList struct {
+	Items []models.ProgramStaff `json:"items"`
+}
+
+func (s *Server) listStaff(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	staff, err := s.store.ListStaff(ctx(c), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, StaffList{Items: staff})
+}
+
+func (s *Server) addStaff(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req staffRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.UserID == 0 {
+		return models.Invalid("user_id", "is required")
+	}
+	st, err := s.store.AddStaff(ctx(c), actor(c), id, req.UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, st)
+}
+
+func (s *Server) removeStaff(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	userID, err := pathID(c, "user_id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.RemoveStaff(ctx(c), actor(c), id, userID); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) reviewQueue(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	q, err := s.store.ReviewQueue(ctx(c), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, q)
+}

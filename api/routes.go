@@ -1,0 +1,143 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/nalgae/nalgae/models"
+)
+
+// Route is one line of the route table: what it is, who may call it and the
+// shapes it takes and gives. The OpenAPI document is built from this table,
+// and the access rules named in Who are enforced in models.
+type Route struct {
+	Method  string
+	Path    string // echo syntax: /teams/:id
+	Public  bool   // callable without an access token
+	Who     string
+	Summary string
+	Body    any // request body type; nil when there is none
+	Resp    any // response body type; nil for 204
+	Status  int // success status
+	Query   []string
+	handler echo.HandlerFunc
+	limited bool // rate limited per client address
+}
+
+// BasePath is where API v1 lives.
+const BasePath = "/api/v1"
+
+// Who-may-call phrases, per SPEC §3.
+const (
+	whoAnyone   = "anyone"
+	whoUser     = "any logged-in user"
+	whoAdmin    = "admin"
+	whoReaders  = "admin; professors and city staff of the program; the team's students; the merchant's owner (404 for anyone else)"
+	whoStaff    = "admin; professors of the program"
+	whoWorkers  = "admin; professors of the program; the team's students"
+	whoReport   = "admin; professors and city staff of the program"
+	whoComments = "admin; professors of the program; the team's students; the merchant's owner"
+)
+
+var list = []string{"limit", "cursor"}
+
+// Routes is the route table of API v1.
+func (s *Server) Routes() []Route {
+	kpiParams := []string{"statuses", "before_from", "before_to", "after_from", "after_to"}
+	return []Route{
+		{Method: "POST", Path: "/auth/login", Public: true, limited: true, Who: whoAnyone, Summary: "Log in with email and password", Body: loginRequest{}, Resp: TokenResponse{}, Status: 200, handler: s.login},
+		{Method: "POST", Path: "/auth/refresh", Public: true, limited: true, Who: whoAnyone, Summary: "Exchange a refresh token (body or cookie) for new tokens; a replayed token revokes its family", Body: refreshRequest{}, Resp: TokenResponse{}, Status: 200, handler: s.refresh},
+		{Method: "POST", Path: "/auth/logout", Public: true, Who: whoAnyone, Summary: "Revoke a refresh token's family and clear the cookie", Body: refreshRequest{}, Status: 204, handler: s.logout},
+		{Method: "GET", Path: "/me", Who: whoUser, Summary: "The logged-in user", Resp: models.User{}, Status: 200, handler: s.me},
+		{Method: "PATCH", Path: "/me", Who: whoUser, Summary: "Change your own name, language or password", Body: selfRequest{}, Resp: models.User{}, Status: 200, handler: s.updateMe},
+
+		{Method: "GET", Path: "/users", Who: "admin; professors see students and merchants", Summary: "List users", Query: append([]string{"role", "q"}, list...), Resp: models.Page[models.User]{}, Status: 200, handler: s.listUsers},
+		{Method: "POST", Path: "/users", Who: whoAdmin, Summary: "Create a user", Body: userRequest{}, Resp: models.User{}, Status: 201, handler: s.createUser},
+		{Method: "GET", Path: "/users/:id", Who: "admin; yourself", Summary: "Get a user", Resp: models.User{}, Status: 200, handler: s.getUser},
+		{Method: "PATCH", Path: "/users/:id", Who: whoAdmin, Summary: "Change a user (disabling revokes their sessions)", Body: userRequest{}, Resp: models.User{}, Status: 200, handler: s.updateUser},
+
+		{Method: "GET", Path: "/programs", Who: whoUser, Summary: "List the programs you may read", Query: list, Resp: models.Page[models.Program]{}, Status: 200, handler: s.listPrograms},
+		{Method: "POST", Path: "/programs", Who: whoAdmin, Summary: "Create a program", Body: programRequest{}, Resp: models.Program{}, Status: 201, handler: s.createProgram},
+		{Method: "GET", Path: "/programs/:id", Who: whoReaders, Summary: "Get a program", Resp: models.Program{}, Status: 200, handler: s.getProgram},
+		{Method: "PATCH", Path: "/programs/:id", Who: whoAdmin, Summary: "Change a program", Body: programRequest{}, Resp: models.Program{}, Status: 200, handler: s.updateProgram},
+		{Method: "DELETE", Path: "/programs/:id", Who: whoAdmin, Summary: "Delete a program without teams", Status: 204, handler: s.deleteProgram},
+		{Method: "GET", Path: "/programs/:id/staff", Who: whoReaders, Summary: "List a program's professors and city staff", Resp: StaffList{}, Status: 200, handler: s.listStaff},
+		{Method: "POST", Path: "/programs/:id/staff", Who: whoAdmin, Summary: "Add a professor or city user to a program's staff", Body: staffRequest{}, Resp: models.ProgramStaff{}, Status: 201, handler: s.addStaff},
+		{Method: "DELETE", Path: "/programs/:id/staff/:user_id", Who: whoAdmin, Summary: "Remove a user from a program's staff", Status: 204, handler: s.removeStaff},
+		{Method: "GET", Path: "/programs/:id/teams", Who: whoReaders, Summary: "List a program's teams you may read", Query: list, Resp: models.Page[models.Team]{}, Status: 200, handler: s.listTeams},
+		{Method: "POST", Path: "/programs/:id/teams", Who: whoStaff, Summary: "Create a team", Body: teamRequest{}, Resp: models.Team{}, Status: 201, handler: s.createTeam},
+		{Method: "GET", Path: "/programs/:id/review-queue", Who: whoStaff, Summary: "Submitted entries and sales waiting for review", Resp: models.ReviewQueue{}, Status: 200, handler: s.reviewQueue},
+		{Method: "GET", Path: "/programs/:id/report", Who: whoReport, Summary: "The program report (approved results by default)", Query: append([]string{"lang", "from", "to", "kind"}, kpiParams...), Resp: models.ProgramReport{}, Status: 200, handler: s.programReport},
+
+		{Method: "GET", Path: "/merchants", Who: "admin and professors: all; others: their teams' merchants", Summary: "List merchants", Query: list, Resp: models.Page[models.Merchant]{}, Status: 200, handler: s.listMerchants},
+		{Method: "POST", Path: "/merchants", Who: whoAdmin, Summary: "Create a merchant", Body: merchantRequest{}, Resp: models.Merchant{}, Status: 201, handler: s.createMerchant},
+		{Method: "GET", Path: "/merchants/:id", Who: "admin and professors: all; others: their teams' merchants", Summary: "Get a merchant", Resp: models.Merchant{}, Status: 200, handler: s.getMerchant},
+		{Method: "PATCH", Path: "/merchants/:id", Who: whoAdmin, Summary: "Change a merchant", Body: merchantRequest{}, Resp: models.Merchant{}, Status: 200, handler: s.updateMerchant},
+
+		{Method: "GET", Path: "/teams", Who: whoUser, Summary: "List every team you may read (a student's or merchant's own teams)", Query: list, Resp: models.Page[models.Team]{}, Status: 200, handler: s.listTeams},
+		{Method: "GET", Path: "/teams/:id", Who: whoReaders, Summary: "Get a team with its merchant and members", Resp: models.Team{}, Status: 200, handler: s.getTeam},
+		{Method: "PATCH", Path: "/teams/:id", Who: whoStaff, Summary: "Change a team", Body: teamRequest{}, Resp: models.Team{}, Status: 200, handler: s.updateTeam},
+		{Method: "DELETE", Path: "/teams/:id", Who: whoStaff, Summary: "Delete a team without campaigns or sales", Status: 204, handler: s.deleteTeam},
+		{Method: "POST", Path: "/teams/:id/members", Who: whoStaff, Summary: "Add a student to a team", Body: memberRequest{}, Resp: models.TeamMember{}, Status: 201, handler: s.addMember},
+		{Method: "DELETE", Path: "/teams/:id/members/:user_id", Who: whoStaff, Summary: "Remove a student from a team", Status: 204, handler: s.removeMember},
+		{Method: "GET", Path: "/teams/:id/campaigns", Who: whoReaders, Summary: "List a team's campaigns", Query: list, Resp: models.Page[models.Campaign]{}, Status: 200, handler: s.listCampaigns},
+		{Method: "POST", Path: "/teams/:id/campaigns", Who: whoWorkers, Summary: "Create a campaign", Body: campaignRequest{}, Resp: models.Campaign{}, Status: 201, handler: s.createCampaign},
+		{Method: "GET", Path: "/teams/:id/sales", Who: whoReaders, Summary: "List a team's sales records", Query: append([]string{"statuses"}, list...), Resp: models.Page[models.SalesRecord]{}, Status: 200, handler: s.listSales},
+		{Method: "POST", Path: "/teams/:id/sales", Who: whoWorkers, Summary: "Record the merchant's sales over a period", Body: salesRequest{}, Resp: models.SalesRecord{}, Status: 201, handler: s.createSales},
+		{Method: "GET", Path: "/teams/:id/kpis", Who: whoReaders, Summary: "A team's KPIs (every status by default)", Query: kpiParams, Resp: models.TeamKPIs{}, Status: 200, handler: s.teamKPIs},
+		{Method: "GET", Path: "/teams/:id/comments", Who: whoComments, Summary: "List a team's comments", Query: append([]string{"campaign_id", "metric_id"}, list...), Resp: models.Page[models.Comment]{}, Status: 200, handler: s.listComments},
+		{Method: "POST", Path: "/teams/:id/comments", Who: whoComments, Summary: "Comment on a team, a campaign or an entry", Body: commentRequest{}, Resp: models.Comment{}, Status: 201, handler: s.createComment},
+		{Method: "GET", Path: "/teams/:id/evaluations", Who: "admin; professors of the program; the team's students see visible ones", Summary: "List a team's evaluations", Query: list, Resp: models.Page[models.Evaluation]{}, Status: 200, handler: s.listEvaluations},
+		{Method: "POST", Path: "/teams/:id/evaluations", Who: whoStaff, Summary: "Grade a team against the rubric", Body: evaluationRequest{}, Resp: models.Evaluation{}, Status: 201, handler: s.createEvaluation},
+
+		{Method: "GET", Path: "/campaigns/:id", Who: whoReaders, Summary: "Get a campaign", Resp: models.Campaign{}, Status: 200, handler: s.getCampaign},
+		{Method: "PATCH", Path: "/campaigns/:id", Who: whoWorkers, Summary: "Change a campaign", Body: campaignRequest{}, Resp: models.Campaign{}, Status: 200, handler: s.updateCampaign},
+		{Method: "DELETE", Path: "/campaigns/:id", Who: whoWorkers, Summary: "Delete a campaign and its entries (refused while some are approved)", Status: 204, handler: s.deleteCampaign},
+		{Method: "GET", Path: "/campaigns/:id/metrics", Who: whoReaders, Summary: "List a campaign's daily entries by date", Query: append([]string{"from", "to", "statuses"}, list...), Resp: models.Page[models.MetricEntry]{}, Status: 200, handler: s.listMetrics},
+		{Method: "POST", Path: "/campaigns/:id/metrics", Who: whoWorkers, Summary: "Record a day's results: creates (201) or updates that date's entry (200)", Body: metricRequest{}, Resp: models.MetricEntry{}, Status: 201, handler: s.upsertMetric},
+		{Method: "GET", Path: "/campaigns/:id/kpis", Who: whoReaders, Summary: "A campaign's KPIs (every status by default)", Query: kpiParams, Resp: models.CampaignKPIs{}, Status: 200, handler: s.campaignKPIs},
+
+		{Method: "GET", Path: "/metrics/:id", Who: whoReaders, Summary: "Get a daily entry", Resp: models.MetricEntry{}, Status: 200, handler: s.getMetric},
+		{Method: "PATCH", Path: "/metrics/:id", Who: whoWorkers + " (approved entries: admin and professors only)", Summary: "Change a daily entry; version required", Body: metricRequest{}, Resp: models.MetricEntry{}, Status: 200, handler: s.updateMetric},
+		{Method: "DELETE", Path: "/metrics/:id", Who: whoWorkers + " (approved entries: admin and professors only)", Summary: "Delete a daily entry", Status: 204, handler: s.deleteMetric},
+		{Method: "POST", Path: "/metrics/:id/submit", Who: whoWorkers, Summary: "Submit a draft or returned entry for review", Body: transitionRequest{}, Resp: models.MetricEntry{}, Status: 200, handler: s.transitionMetric(models.ActionSubmit)},
+		{Method: "POST", Path: "/metrics/:id/approve", Who: whoStaff, Summary: "Approve a submitted entry", Body: transitionRequest{}, Resp: models.MetricEntry{}, Status: 200, handler: s.transitionMetric(models.ActionApprove)},
+		{Method: "POST", Path: "/metrics/:id/return", Who: whoStaff, Summary: "Return a submitted or approved entry with a note", Body: transitionRequest{}, Resp: models.MetricEntry{}, Status: 200, handler: s.transitionMetric(models.ActionReturn)},
+
+		{Method: "GET", Path: "/sales/:id", Who: whoReaders, Summary: "Get a sales record", Resp: models.SalesRecord{}, Status: 200, handler: s.getSales},
+		{Method: "PATCH", Path: "/sales/:id", Who: whoWorkers + " (approved records: admin and professors only)", Summary: "Change a sales record; version required", Body: salesRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.updateSales},
+		{Method: "DELETE", Path: "/sales/:id", Who: whoWorkers + " (approved records: admin and professors only)", Summary: "Delete a sales record", Status: 204, handler: s.deleteSales},
+		{Method: "POST", Path: "/sales/:id/submit", Who: whoWorkers, Summary: "Submit a sales record for review", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionSubmit)},
+		{Method: "POST", Path: "/sales/:id/confirm", Who: "admin; professors of the program; the merchant's owner", Summary: "Confirm that the sales figures are the merchant's own", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionConfirm)},
+		{Method: "POST", Path: "/sales/:id/approve", Who: whoStaff, Summary: "Approve a submitted sales record", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionApprove)},
+		{Method: "POST", Path: "/sales/:id/return", Who: whoStaff, Summary: "Return a sales record with a note", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionReturn)},
+
+		{Method: "DELETE", Path: "/comments/:id", Who: "the comment's author; admin and professors of the program", Summary: "Delete a comment", Status: 204, handler: s.deleteComment},
+		{Method: "GET", Path: "/evaluations/:id", Who: "admin; professors of the program; the team's students when visible", Summary: "Get an evaluation", Resp: models.Evaluation{}, Status: 200, handler: s.getEvaluation},
+		{Method: "PATCH", Path: "/evaluations/:id", Who: whoStaff, Summary: "Change an evaluation", Body: evaluationRequest{}, Resp: models.Evaluation{}, Status: 200, handler: s.updateEvaluation},
+		{Method: "GET", Path: "/rubric", Who: whoUser, Summary: "The grading rubric", Resp: RubricResponse{}, Status: 200, handler: s.rubric},
+		{Method: "GET", Path: "/audit", Who: "admin; professors see their programs' events", Summary: "The audit log, newest first", Query: append([]string{"entity", "entity_id", "program_id"}, list...), Resp: models.Page[models.AuditEvent]{}, Status: 200, handler: s.listAudit},
+	}
+}
+
+// register mounts the route table, the documents and the SPA.
+func (s *Server) register() {
+	e := s.echo
+	e.GET("/healthz", s.healthz)
+	v1 := e.Group(BasePath)
+	limiter := s.loginLimiter()
+	for _, r := range s.Routes() {
+		var mw []echo.MiddlewareFunc
+		if r.limited {
+			mw = append(mw, limiter)
+		}
+		if !r.Public {
+			mw = append(mw, s.authenticate)
+		}
+		v1.Add(r.Method, r.Path, r.handler, mw...)
+	}
+	s.registerDocs(v1)
+	// Anything else under /api is a JSON 404, never the SPA page.
+	e.Any("/api/*", func(echo.Context) error { return models.ErrNotFound })
+	e.GET("/*", s.spa)
+	e.HEAD("/*", s.spa)
+}

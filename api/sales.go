@@ -1,0 +1,118 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/civil"
+)
+
+type salesRequest struct {
+	PeriodStart *civil.Date `json:"period_start"`
+	PeriodEnd   *civil.Date `json:"period_end"`
+	Channel     *string     `json:"channel"`
+	SalesKRW    *int64      `json:"sales_krw"`
+	Orders      *int64      `json:"orders"`
+	Version     *int64      `json:"version"`
+}
+
+func (r salesRequest) input() models.SalesInput {
+	return models.SalesInput{PeriodStart: r.PeriodStart, PeriodEnd: r.PeriodEnd, Channel: r.Channel,
+		SalesKRW: r.SalesKRW, Orders: r.Orders, Version: r.Version}
+}
+
+func (s *Server) listSales(c echo.Context) error {
+	teamID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	opt, err := listOptions(c)
+	if err != nil {
+		return err
+	}
+	statuses, err := models.ParseStatuses(c.QueryParam("statuses"), nil)
+	if err != nil {
+		return err
+	}
+	page, err := s.store.ListSales(ctx(c), actor(c), teamID, models.SalesFilter{Statuses: statuses, ListOptions: opt})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) createSales(c echo.Context) error {
+	teamID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req salesRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	r, err := s.store.CreateSales(ctx(c), actor(c), teamID, req.input())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, r)
+}
+
+func (s *Server) getSales(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := s.store.GetSales(ctx(c), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) updateSales(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req salesRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	r, err := s.store.UpdateSales(ctx(c), actor(c), id, req.input())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) deleteSales(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteSales(ctx(c), actor(c), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// transitionSales handles submit, confirm, approve and return.
+func (s *Server) transitionSales(action string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		var req transitionRequest
+		if err := bind(c, &req); err != nil {
+			return err
+		}
+		r, err := s.store.TransitionSales(ctx(c), actor(c), id, action, req.Note, req.Version)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, r)
+	}
+}

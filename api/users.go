@@ -1,0 +1,76 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/nalgae/nalgae/models"
+)
+
+type userRequest struct {
+	Email    *string      `json:"email"`
+	Name     *string      `json:"name"`
+	Role     *models.Role `json:"role"`
+	Locale   *string      `json:"locale"`
+	Disabled *bool        `json:"disabled"`
+	Password *string      `json:"password"`
+}
+
+func (r userRequest) input() models.UserInput {
+	return models.UserInput{Email: r.Email, Name: r.Name, Role: r.Role, Locale: r.Locale, Disabled: r.Disabled, Password: r.Password}
+}
+
+func (s *Server) listUsers(c echo.Context) error {
+	opt, err := listOptions(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.store.ListUsers(ctx(c), actor(c), models.UserFilter{
+		Role: models.Role(c.QueryParam("role")), Query: c.QueryParam("q"), ListOptions: opt,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) createUser(c echo.Context) error {
+	var req userRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	u, err := s.store.CreateUser(ctx(c), actor(c), req.input())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, u)
+}
+
+func (s *Server) getUser(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.store.GetUser(ctx(c), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) updateUser(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req userRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	u, err := s.store.UpdateUser(ctx(c), actor(c), id, req.input())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}

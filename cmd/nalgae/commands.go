@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/nalgae/nalgae/api"
+	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/migrations"
+)
+
+// openDB opens and migrates the configured database.
+func openDB(cfg config) (*gorm.DB, error) {
+	db, err := models.Open(cfg.databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrations.Migrate(db); err != nil {
+		models.Close(db)
+		return nil, err
+	}
+	return db, nil
+}
+
+func serve(cfg config, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", cfg.addr, "address to listen on")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if cfg.secretWarning != "" {
+		slog.Warn(cfg.secretWarning)
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	tokens, err := api.NewTokens(cfg.jwtSecret)
+	if err != nil {
+		return err
+	}
+	srv := api.New(api.Config{
+		Store:          models.NewStore(db),
+		Tokens:         tokens,
+		Version:        version,
+		LoginPerMinute: cfg.loginRate,
+		TrustProxy:     cfg.trustProxy,
+		SecureCookies:  cfg.secureCookies,
+	})
+	httpServer := &http.Server{
+		Addr:              *addr,
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() {
+		slog.Info("nalgae listening", "addr", "http://"+*addr, "database", string(models.DialectOf(db)), "version", version)
+		errc <- httpServer.ListenAndServe()
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func migrate(cfg config) error {
+	db, err := openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	fmt.Println("database is at migration", migrations.Latest())
+	return nil
+}
+
+func seed(cfg config, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "load the demo program of the founding story")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*demo {
+		return fmt.Errorf("say what to seed: --demo")
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	logins, err := models.SeedDemo(context.Background(), models.NewStore(db))
+	if err != nil {
+		return err
+	}
+	fmt.Println("Demo program loaded. Demo logins (demo mode only; change them for real use):")
+	for _, l := range logins {
+		fmt.Printf("  %-9s %-28s %s\n", l.Role, l.Email, l.Password)
+	}
+	return nil
+}
+
+func user(cfg config, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return fmt.Errorf("usage: nalgae user create --email E --name N --role R [--password P]")
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	email := fs.String("email", "", "email address (login)")
+	name := fs.String("name", "", "display name")
+	role := fs.String("role", "", "admin, professor, student, merchant or city")
+	password := fs.String("password", "", "password (read from stdin when omitted)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *password == "" {
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return fmt.Errorf("no --password and nothing on stdin")
+		}
+		*password = strings.TrimRight(line, "\r\n")
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	r := models.Role(*role)
+	u, err := models.NewStore(db).CreateUser(context.Background(), models.Actor{Role: models.RoleAdmin, IP: "cli"},
+		models.UserInput{Email: email, Name: name, Role: &r, Password: password})
+	var verr *models.ValidationError
+	if errors.As(err, &verr) {
+		return fmt.Errorf("%s", verr.Error())
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("created user %d <%s> as %s\n", u.ID, u.Email, u.Role)
+	return nil
+}

@@ -1,0 +1,189 @@
+package models
+
+import (
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// relation is how an actor stands to a program or a team. Every access rule of
+// SPEC §3 is a question about it, answered in the can* functions below, so the
+// table of who may do what lives here and nowhere else.
+type relation uint8
+
+const (
+	relAdmin     relation = 1 << iota
+	relProfessor          // staffs the program as a professor
+	relCity               // staffs the program as city staff
+	relMember             // a student on the team (or on a team of the program)
+	relOwner              // owns the team's merchant (or a merchant of the program)
+)
+
+func (r relation) has(any relation) bool { return r&any != 0 }
+
+// What a relation allows, per SPEC §3.
+func (r relation) canRead() bool        { return r != 0 }
+func (r relation) canManageTeams() bool { return r.has(relAdmin | relProfessor) }
+func (r relation) canEditWork() bool    { return r.has(relAdmin | relProfessor | relMember) }
+func (r relation) canReview() bool      { return r.has(relAdmin | relProfessor) }
+func (r relation) canConfirm() bool     { return r.has(relAdmin | relProfessor | relOwner) }
+func (r relation) canComment() bool     { return r.has(relAdmin | relProfessor | relMember | relOwner) }
+func (r relation) canEvaluate() bool    { return r.has(relAdmin | relProfessor) }
+func (r relation) canReport() bool      { return r.has(relAdmin | relProfessor | relCity) }
+func (r relation) canAudit() bool       { return r.has(relAdmin | relProfessor) }
+func (r relation) seesEmails() bool     { return r.has(relAdmin | relProfessor | relMember) }
+
+// allow turns a relation and a right into the SPEC answer: 404 when the actor
+// cannot even read the object, 403 when they can read but not do this.
+func allow(r relation, right bool) error {
+	if !r.canRead() {
+		return ErrNotFound
+	}
+	if !right {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// programRelation is how actor stands to program id (which must exist).
+func programRelation(tx *gorm.DB, actor Actor, programID uint64) (relation, error) {
+	switch actor.Role {
+	case RoleAdmin:
+		return relAdmin, nil
+	case RoleProfessor, RoleCity:
+		var n int64
+		err := tx.Model(&ProgramStaff{}).
+			Where("program_id = ? AND user_id = ? AND role = ?", programID, actor.UserID, string(actor.Role)).
+			Count(&n).Error
+		if err != nil {
+			return 0, fmt.Errorf("program staff: %w", err)
+		}
+		if n == 0 {
+			return 0, nil
+		}
+		if actor.Role == RoleCity {
+			return relCity, nil
+		}
+		return relProfessor, nil
+	case RoleStudent, RoleMerchant:
+		var n int64
+		err := tx.Model(&Team{}).Where("program_id = ?", programID).
+			Where("teams.id IN (?)", readableTeamIDs(tx, actor)).Count(&n).Error
+		if err != nil {
+			return 0, fmt.Errorf("program teams: %w", err)
+		}
+		if n == 0 {
+			return 0, nil
+		}
+		if actor.Role == RoleStudent {
+			return relMember, nil
+		}
+		return relOwner, nil
+	}
+	return 0, nil
+}
+
+// teamRelation is how actor stands to team.
+func teamRelation(tx *gorm.DB, actor Actor, team *Team) (relation, error) {
+	switch actor.Role {
+	case RoleAdmin, RoleProfessor, RoleCity:
+		return programRelation(tx, actor, team.ProgramID)
+	case RoleStudent:
+		var n int64
+		if err := tx.Model(&TeamMember{}).Where("team_id = ? AND user_id = ?", team.ID, actor.UserID).Count(&n).Error; err != nil {
+			return 0, fmt.Errorf("team membership: %w", err)
+		}
+		if n > 0 {
+			return relMember, nil
+		}
+	case RoleMerchant:
+		var n int64
+		if err := tx.Model(&Merchant{}).Where("id = ? AND owner_user_id = ?", team.MerchantID, actor.UserID).Count(&n).Error; err != nil {
+			return 0, fmt.Errorf("merchant owner: %w", err)
+		}
+		if n > 0 {
+			return relOwner, nil
+		}
+	}
+	return 0, nil
+}
+
+// readableTeamIDs is a subquery of the ids of the teams actor may read; lists
+// filter with it so that they show only what the user may read.
+func readableTeamIDs(tx *gorm.DB, actor Actor) *gorm.DB {
+	q := tx.Session(&gorm.Session{NewDB: true}).Model(&Team{}).Select("teams.id")
+	switch actor.Role {
+	case RoleAdmin:
+		return q
+	case RoleProfessor, RoleCity:
+		return q.Where("teams.program_id IN (?)",
+			tx.Session(&gorm.Session{NewDB: true}).Model(&ProgramStaff{}).Select("program_id").
+				Where("user_id = ? AND role = ?", actor.UserID, string(actor.Role)))
+	case RoleStudent:
+		return q.Where("teams.id IN (?)",
+			tx.Session(&gorm.Session{NewDB: true}).Model(&TeamMember{}).Select("team_id").Where("user_id = ?", actor.UserID))
+	case RoleMerchant:
+		return q.Where("teams.merchant_id IN (?)",
+			tx.Session(&gorm.Session{NewDB: true}).Model(&Merchant{}).Select("id").Where("owner_user_id = ?", actor.UserID))
+	}
+	return q.Where("1 = 0")
+}
+
+// readableProgramIDs is a subquery of the ids of the programs actor may read.
+func readableProgramIDs(tx *gorm.DB, actor Actor) *gorm.DB {
+	fresh := tx.Session(&gorm.Session{NewDB: true})
+	switch actor.Role {
+	case RoleAdmin:
+		return fresh.Model(&Program{}).Select("id")
+	case RoleProfessor, RoleCity:
+		return fresh.Model(&ProgramStaff{}).Select("program_id").Where("user_id = ? AND role = ?", actor.UserID, string(actor.Role))
+	default:
+		return fresh.Model(&Team{}).Select("program_id").Where("teams.id IN (?)", readableTeamIDs(tx, actor))
+	}
+}
+
+// loadTeam loads a team with the actor's relation to it; a team the actor
+// cannot read is ErrNotFound.
+func loadTeam(tx *gorm.DB, actor Actor, teamID uint64) (*Team, relation, error) {
+	var team Team
+	if err := first(tx, &team, teamID); err != nil {
+		return nil, 0, err
+	}
+	rel, err := teamRelation(tx, actor, &team)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !rel.canRead() {
+		return nil, 0, ErrNotFound
+	}
+	return &team, rel, nil
+}
+
+// loadProgram loads a program with the actor's relation to it.
+func loadProgram(tx *gorm.DB, actor Actor, programID uint64) (*Program, relation, error) {
+	var p Program
+	if err := first(tx, &p, programID); err != nil {
+		return nil, 0, err
+	}
+	rel, err := programRelation(tx, actor, p.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !rel.canRead() {
+		return nil, 0, ErrNotFound
+	}
+	return &p, rel, nil
+}
+
+// loadCampaign loads a campaign and its team with the actor's relation.
+func loadCampaign(tx *gorm.DB, actor Actor, campaignID uint64) (*Campaign, *Team, relation, error) {
+	var c Campaign
+	if err := first(tx, &c, campaignID); err != nil {
+		return nil, nil, 0, err
+	}
+	team, rel, err := loadTeam(tx, actor, c.TeamID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return &c, team, rel, nil
+}

@@ -1,0 +1,232 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"gorm.io/gorm"
+
+	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/kpi"
+)
+
+// KPIQuery are the parameters every KPI endpoint takes.
+type KPIQuery struct {
+	Statuses []Status     // nil: the endpoint's default
+	Windows  *kpi.Windows // explicit sales-growth windows; nil: SPEC's defaults
+	From, To civil.Date   // only entries of these days (report filter)
+	Kinds    []Kind       // only campaigns of these kinds (report filter)
+}
+
+// SalesGrowth is the sales comparison part of a KPI answer. The amounts and
+// windows are null when there was nothing to compare (no campaign yet).
+type SalesGrowth struct {
+	SalesGrowthPct *float64     `json:"sales_growth_pct"`
+	SalesBeforeKRW *int64       `json:"sales_before_krw"`
+	SalesAfterKRW  *int64       `json:"sales_after_krw"`
+	Windows        *kpi.Windows `json:"windows"`
+}
+
+// CampaignKPIs is the answer of GET /campaigns/{id}/kpis.
+type CampaignKPIs struct {
+	CampaignID      uint64    `json:"campaign_id"`
+	CountedStatuses []Status  `json:"counted_statuses"`
+	Total           kpi.Block `json:"total"`
+	SalesGrowth
+}
+
+// TeamKPIs is the answer of GET /teams/{id}/kpis.
+type TeamKPIs struct {
+	TeamID          uint64             `json:"team_id"`
+	CountedStatuses []Status           `json:"counted_statuses"`
+	Total           kpi.Block          `json:"total"`
+	ByKind          map[Kind]kpi.Block `json:"by_kind"`
+	SalesGrowth
+}
+
+// kpiSource is what KPI figures are computed from: campaigns with their
+// entry sums, and sales records, all read in a few grouped queries.
+type kpiSource struct {
+	campaigns []Campaign
+	sums      map[uint64]kpi.Sums // by campaign id
+	sales     map[uint64][]kpi.SalesRecord
+}
+
+// loadKPISource reads the campaigns matching campaignScope, their entries'
+// sums, and the sales of teamIDs, counting only statuses.
+func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs []uint64, q KPIQuery, statuses []Status) (*kpiSource, error) {
+	src := &kpiSource{sums: map[uint64]kpi.Sums{}, sales: map[uint64][]kpi.SalesRecord{}}
+	cq := campaignScope(tx.Model(&Campaign{}))
+	if len(q.Kinds) > 0 {
+		cq = cq.Where("kind IN ?", q.Kinds)
+	}
+	if err := cq.Order("starts_on, id").Find(&src.campaigns).Error; err != nil {
+		return nil, fmt.Errorf("load campaigns: %w", err)
+	}
+	if len(src.campaigns) > 0 {
+		ids := campaignIDs(tx, campaignScope, q.Kinds)
+		var rows []struct {
+			CampaignID                                                      uint64
+			SpendKRW, RevenueKRW, Impressions, Clicks, Conversions, Viewers int64
+		}
+		eq := entryFilter(tx.Model(&MetricEntry{}), q, statuses).
+			Select(`campaign_id, SUM(spend_krw) AS spend_krw, SUM(revenue_krw) AS revenue_krw,
+				SUM(impressions) AS impressions, SUM(clicks) AS clicks, SUM(conversions) AS conversions,
+				SUM(COALESCE(viewers, 0)) AS viewers`).
+			Where("campaign_id IN (?)", ids).Group("campaign_id")
+		if err := eq.Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("sum entries: %w", err)
+		}
+		for _, r := range rows {
+			src.sums[r.CampaignID] = kpi.Sums{SpendKRW: r.SpendKRW, RevenueKRW: r.RevenueKRW, Impressions: r.Impressions,
+				Clicks: r.Clicks, Conversions: r.Conversions, Viewers: r.Viewers}
+		}
+	}
+	if len(teamIDs) > 0 {
+		var records []SalesRecord
+		if err := tx.Where("team_id IN ? AND status IN ?", teamIDs, statuses).Find(&records).Error; err != nil {
+			return nil, fmt.Errorf("load sales: %w", err)
+		}
+		for _, r := range records {
+			src.sales[r.TeamID] = append(src.sales[r.TeamID], kpi.SalesRecord{Start: r.PeriodStart, End: r.PeriodEnd, SalesKRW: r.SalesKRW})
+		}
+	}
+	return src, nil
+}
+
+func campaignIDs(tx *gorm.DB, scope func(*gorm.DB) *gorm.DB, kinds []Kind) *gorm.DB {
+	q := scope(tx.Session(&gorm.Session{NewDB: true}).Model(&Campaign{})).Select("id")
+	if len(kinds) > 0 {
+		q = q.Where("kind IN ?", kinds)
+	}
+	return q
+}
+
+func entryFilter(q *gorm.DB, kq KPIQuery, statuses []Status) *gorm.DB {
+	q = q.Where("status IN ?", statuses)
+	if !kq.From.IsZero() {
+		q = q.Where("date >= ?", kq.From)
+	}
+	if !kq.To.IsZero() {
+		q = q.Where("date <= ?", kq.To)
+	}
+	return q
+}
+
+// growth computes sales growth over explicit windows or, by default, those
+// of the campaigns' spans.
+func growth(records []kpi.SalesRecord, campaigns []Campaign, explicit *kpi.Windows, programEnd, today civil.Date) SalesGrowth {
+	var w kpi.Windows
+	if explicit != nil {
+		w = *explicit
+	} else {
+		spans := make([]kpi.Span, len(campaigns))
+		for i, c := range campaigns {
+			spans[i] = kpi.Span{Start: c.StartsOn}
+			if !c.EndsOn.IsZero() {
+				spans[i].End = ptr(c.EndsOn)
+			}
+		}
+		from, to, ok := kpi.AfterWindow(spans, programEnd, today)
+		if !ok {
+			return SalesGrowth{}
+		}
+		w = kpi.DefaultWindows(from, to)
+	}
+	g := kpi.SalesGrowth(records, w)
+	return SalesGrowth{SalesGrowthPct: g.Pct, SalesBeforeKRW: ptr(g.BeforeKRW), SalesAfterKRW: ptr(g.AfterKRW), Windows: &w}
+}
+
+// block sums the given campaigns' entries into a KPI block.
+func (src *kpiSource) block(campaigns []Campaign) kpi.Block {
+	var s kpi.Sums
+	for _, c := range campaigns {
+		s.Add(src.sums[c.ID])
+	}
+	return kpi.Compute(s)
+}
+
+// byKind groups campaigns by kind; a kind without campaigns is absent.
+func (src *kpiSource) byKind(campaigns []Campaign) map[Kind]kpi.Block {
+	groups := map[Kind][]Campaign{}
+	for _, c := range campaigns {
+		groups[c.Kind] = append(groups[c.Kind], c)
+	}
+	out := make(map[Kind]kpi.Block, len(groups))
+	for k, cs := range groups {
+		out[k] = src.block(cs)
+	}
+	return out
+}
+
+// CampaignKPIs computes one campaign's KPIs (every status by default).
+func (s *Store) CampaignKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery) (*CampaignKPIs, error) {
+	tx := s.db.WithContext(ctx)
+	c, t, _, err := loadCampaign(tx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	statuses := defaultStatuses(q.Statuses, Statuses)
+	q.Kinds = nil
+	src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("id = ?", id) }, []uint64{t.ID}, q, statuses)
+	if err != nil {
+		return nil, err
+	}
+	var program Program
+	if err := first(tx, &program, t.ProgramID); err != nil {
+		return nil, err
+	}
+	return &CampaignKPIs{
+		CampaignID:      c.ID,
+		CountedStatuses: statuses,
+		Total:           src.block(src.campaigns),
+		SalesGrowth:     growth(src.sales[t.ID], src.campaigns, q.Windows, program.EndsOn, s.today()),
+	}, nil
+}
+
+// TeamKPIs computes a team's KPIs (every status by default).
+func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery) (*TeamKPIs, error) {
+	tx := s.db.WithContext(ctx)
+	t, _, err := loadTeam(tx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	statuses := defaultStatuses(q.Statuses, Statuses)
+	src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("team_id = ?", id) }, []uint64{id}, q, statuses)
+	if err != nil {
+		return nil, err
+	}
+	var program Program
+	if err := first(tx, &program, t.ProgramID); err != nil {
+		return nil, err
+	}
+	return &TeamKPIs{
+		TeamID:          id,
+		CountedStatuses: statuses,
+		Total:           src.block(src.campaigns),
+		ByKind:          src.byKind(src.campaigns),
+		SalesGrowth:     growth(src.sales[id], src.campaigns, q.Windows, program.EndsOn, s.today()),
+	}, nil
+}
+
+func defaultStatuses(given, def []Status) []Status {
+	if len(given) == 0 {
+		return def
+	}
+	return given
+}
+
+// sortedKinds is the kinds of m in SPEC order.
+func sortedKinds[V any](m map[Kind]V) []Kind {
+	out := make([]Kind, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	order := map[Kind]int{}
+	for i, k := range Kinds {
+		order[k] = i
+	}
+	sort.Slice(out, func(i, j int) bool { return order[out[i]] < order[out[j]] })
+	return out
+}

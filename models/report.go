@@ -1,0 +1,242 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/kpi"
+)
+
+// TeamReport is one team's line in the program report.
+type TeamReport struct {
+	TeamID       uint64             `json:"team_id"`
+	TeamName     string             `json:"team_name"`
+	MerchantName string             `json:"merchant_name"`
+	Total        kpi.Block          `json:"total"`
+	ByKind       map[Kind]kpi.Block `json:"by_kind"`
+	SalesGrowth
+}
+
+// SeriesPoint is one day of spend and revenue over the whole program.
+type SeriesPoint struct {
+	Date       civil.Date `json:"date"`
+	SpendKRW   int64      `json:"spend_krw"`
+	RevenueKRW int64      `json:"revenue_krw"`
+}
+
+// ReportFilters echoes the filters a report was computed with.
+type ReportFilters struct {
+	From  *civil.Date `json:"from"`
+	To    *civil.Date `json:"to"`
+	Kinds []Kind      `json:"kinds"`
+	Lang  string      `json:"lang"`
+}
+
+// ProgramReport is the answer of GET /programs/{id}/report.
+type ProgramReport struct {
+	ProgramID       uint64             `json:"program_id"`
+	ProgramName     string             `json:"program_name"`
+	CountedStatuses []Status           `json:"counted_statuses"`
+	Filters         ReportFilters      `json:"filters"`
+	Totals          kpi.Block          `json:"totals"`
+	ByKind          map[Kind]kpi.Block `json:"by_kind"`
+	Teams           []TeamReport       `json:"teams"`
+	Series          []SeriesPoint      `json:"series"`
+	Highlights      []string           `json:"highlights"`
+}
+
+// ProgramReport computes the city's report of a program: approved results
+// only by default, every team, with highlights in lang (ko or en).
+func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64, q KPIQuery, lang string) (*ProgramReport, error) {
+	if lang == "" {
+		lang = LocaleKo
+	}
+	if lang != LocaleKo && lang != LocaleEn {
+		return nil, Invalid("lang", "must be ko or en")
+	}
+	tx := s.db.WithContext(ctx)
+	program, rel, err := loadProgram(tx, actor, programID)
+	if err != nil {
+		return nil, err
+	}
+	if err := allow(rel, rel.canReport()); err != nil {
+		return nil, err
+	}
+	statuses := defaultStatuses(q.Statuses, []Status{StatusApproved})
+
+	var teams []Team
+	if err := tx.Where("program_id = ?", programID).Order("id").Find(&teams).Error; err != nil {
+		return nil, fmt.Errorf("load teams: %w", err)
+	}
+	teamIDs := make([]uint64, len(teams))
+	ptrs := make([]*Team, len(teams))
+	for i := range teams {
+		teamIDs[i], ptrs[i] = teams[i].ID, &teams[i]
+	}
+	if err := fillTeams(tx, ptrs, false); err != nil {
+		return nil, err
+	}
+	inProgram := func(db *gorm.DB) *gorm.DB {
+		return db.Where("team_id IN (?)", tx.Session(&gorm.Session{NewDB: true}).Model(&Team{}).Select("id").Where("program_id = ?", programID))
+	}
+	src, err := loadKPISource(tx, inProgram, teamIDs, q, statuses)
+	if err != nil {
+		return nil, err
+	}
+	byTeam := map[uint64][]Campaign{}
+	for _, c := range src.campaigns {
+		byTeam[c.TeamID] = append(byTeam[c.TeamID], c)
+	}
+	report := &ProgramReport{
+		ProgramID:       programID,
+		ProgramName:     program.Name,
+		CountedStatuses: statuses,
+		Filters:         ReportFilters{Kinds: q.Kinds, Lang: lang},
+		Totals:          src.block(src.campaigns),
+		ByKind:          src.byKind(src.campaigns),
+		Teams:           make([]TeamReport, 0, len(teams)),
+	}
+	if report.Filters.Kinds == nil {
+		report.Filters.Kinds = []Kind{}
+	}
+	if !q.From.IsZero() {
+		report.Filters.From = ptr(q.From)
+	}
+	if !q.To.IsZero() {
+		report.Filters.To = ptr(q.To)
+	}
+	today := s.today()
+	for _, t := range teams {
+		row := TeamReport{
+			TeamID:      t.ID,
+			TeamName:    t.Name,
+			Total:       src.block(byTeam[t.ID]),
+			ByKind:      src.byKind(byTeam[t.ID]),
+			SalesGrowth: growth(src.sales[t.ID], byTeam[t.ID], q.Windows, program.EndsOn, today),
+		}
+		if t.Merchant != nil {
+			row.MerchantName = t.Merchant.Name
+		}
+		report.Teams = append(report.Teams, row)
+	}
+	if report.Series, err = programSeries(tx, inProgram, q, statuses); err != nil {
+		return nil, err
+	}
+	report.Highlights = highlights(report.Teams, byTeam, lang)
+	return report, nil
+}
+
+func programSeries(tx *gorm.DB, inProgram func(*gorm.DB) *gorm.DB, q KPIQuery, statuses []Status) ([]SeriesPoint, error) {
+	var rows []struct {
+		Date                 civil.Date
+		SpendKRW, RevenueKRW int64
+	}
+	err := entryFilter(tx.Model(&MetricEntry{}), q, statuses).
+		Select("date, SUM(spend_krw) AS spend_krw, SUM(revenue_krw) AS revenue_krw").
+		Where("campaign_id IN (?)", campaignIDs(tx, inProgram, q.Kinds)).
+		Group("date").Order("date").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("daily series: %w", err)
+	}
+	out := make([]SeriesPoint, len(rows))
+	for i, r := range rows {
+		out[i] = SeriesPoint{Date: r.Date, SpendKRW: r.SpendKRW, RevenueKRW: r.RevenueKRW}
+	}
+	return out, nil
+}
+
+// kindNames name campaign kinds in highlights.
+var kindNames = map[string]map[Kind]string{
+	LocaleKo: {KindSearchAd: "검색광고", KindShoppingAd: "쇼핑검색광고", KindLiveCommerce: "라이브커머스",
+		KindSmartStore: "스마트스토어", KindShortClip: "숏클립", KindSNS: "SNS"},
+	LocaleEn: {KindSearchAd: "search ads", KindShoppingAd: "shopping search ads", KindLiveCommerce: "live commerce",
+		KindSmartStore: "Smart Store", KindShortClip: "short clips", KindSNS: "social media"},
+}
+
+// highlights states each team's strongest result with its basis, strongest
+// first. Sales growth and ROAS are put on one scale by what they add: growth
+// is the sales added over the before window, ROAS − 100 the revenue added over
+// the ad spend, both in percent.
+func highlights(teams []TeamReport, campaigns map[uint64][]Campaign, lang string) []string {
+	type candidate struct {
+		score float64
+		text  string
+	}
+	var best []candidate
+	for _, t := range teams {
+		name := t.MerchantName
+		if name == "" {
+			name = t.TeamName
+		}
+		var top *candidate
+		consider := func(c candidate) {
+			if top == nil || c.score > top.score {
+				top = &c
+			}
+		}
+		if t.SalesGrowthPct != nil && len(campaigns[t.TeamID]) > 0 {
+			basis := kindNames[lang][firstCampaign(campaigns[t.TeamID]).Kind]
+			consider(candidate{*t.SalesGrowthPct, growthSentence(name, basis, *t.SalesGrowthPct, lang)})
+		}
+		for _, k := range sortedKinds(t.ByKind) {
+			if roas := t.ByKind[k].RoasPct; roas != nil {
+				consider(candidate{*roas - 100, roasSentence(name, kindNames[lang][k], *roas, lang)})
+			}
+		}
+		if top != nil {
+			best = append(best, *top)
+		}
+	}
+	sort.SliceStable(best, func(i, j int) bool { return best[i].score > best[j].score })
+	out := make([]string, len(best))
+	for i, c := range best {
+		out[i] = c.text
+	}
+	return out
+}
+
+// firstCampaign is the campaign whose start opens the "after" window.
+func firstCampaign(cs []Campaign) Campaign {
+	first := cs[0]
+	for _, c := range cs[1:] {
+		if c.StartsOn.Before(first.StartsOn) {
+			first = c
+		}
+	}
+	return first
+}
+
+func growthSentence(name, basis string, pct float64, lang string) string {
+	if lang == LocaleEn {
+		dir := "up"
+		if pct < 0 {
+			dir = "down"
+		}
+		return fmt.Sprintf("%s: sales %s %s%% on the same period before %s began", name, dir, FormatPct(math.Abs(pct)), basis)
+	}
+	dir := "성장"
+	if pct < 0 {
+		dir = "감소"
+	}
+	return fmt.Sprintf("%s: %s 시작 이전 같은 기간 대비 매출 %s%% %s", name, basis, FormatPct(math.Abs(pct)), dir)
+}
+
+func roasSentence(name, basis string, roas float64, lang string) string {
+	if lang == LocaleEn {
+		return fmt.Sprintf("%s: %s%% ROAS on %s", name, FormatPct(roas), basis)
+	}
+	return fmt.Sprintf("%s: %s 광고수익률 %s%%", name, basis, FormatPct(roas))
+}
+
+// FormatPct writes a percentage to one decimal, without a trailing ".0".
+func FormatPct(v float64) string {
+	s := strconv.FormatFloat(math.Round(v*10)/10, 'f', 1, 64)
+	return strings.TrimSuffix(s, ".0")
+}

@@ -1,0 +1,234 @@
+package models
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/nalgae/nalgae/models/civil"
+)
+
+// SalesInput is a sales record, or the fields to change (nil = keep).
+type SalesInput struct {
+	PeriodStart, PeriodEnd *civil.Date
+	Channel                *string
+	SalesKRW               *int64
+	Orders                 *int64
+	Version                *int64
+}
+
+func (in SalesInput) apply(r *SalesRecord) {
+	if in.PeriodStart != nil {
+		r.PeriodStart = *in.PeriodStart
+	}
+	if in.PeriodEnd != nil {
+		r.PeriodEnd = *in.PeriodEnd
+	}
+	if in.Channel != nil {
+		r.Channel = *in.Channel
+	}
+	if in.SalesKRW != nil {
+		r.SalesKRW = *in.SalesKRW
+	}
+	if in.Orders != nil {
+		r.Orders = ptr(*in.Orders)
+	}
+}
+
+func (r *SalesRecord) validate(today civil.Date) error {
+	p := Problems{}
+	p.Check(r.PeriodStart.IsZero(), "period_start", "is required")
+	p.Check(r.PeriodEnd.IsZero(), "period_end", "is required")
+	p.Check(!r.PeriodStart.IsZero() && r.PeriodEnd.Before(r.PeriodStart), "period_end", "must not be before period_start")
+	p.Check(r.PeriodEnd.After(today), "period_end", "must not be in the future")
+	p.Check(!oneOf(r.Channel, ChannelOnline, ChannelOffline, ChannelAll), "channel", "must be online, offline or all")
+	checkAmount(p, "sales_krw", r.SalesKRW)
+	if r.Orders != nil {
+		checkAmount(p, "orders", *r.Orders)
+	}
+	return p.Err()
+}
+
+// checkOverlap refuses a record that would count the same sales twice: two
+// records of one team may not share days when their channels overlap ("all"
+// overlaps every channel).
+func (r *SalesRecord) checkOverlap(tx *gorm.DB) error {
+	channels := []string{r.Channel, ChannelAll}
+	if r.Channel == ChannelAll {
+		channels = []string{ChannelOnline, ChannelOffline, ChannelAll}
+	}
+	var clash SalesRecord
+	err := tx.Where("team_id = ? AND id <> ? AND channel IN ? AND period_start <= ? AND period_end >= ?",
+		r.TeamID, r.ID, channels, r.PeriodEnd, r.PeriodStart).First(&clash).Error
+	if err == nil {
+		return Conflict("duplicate", "sales record %d (%s, %s to %s) already covers some of these days; edit it instead",
+			clash.ID, clash.Channel, clash.PeriodStart, clash.PeriodEnd)
+	}
+	if err == gorm.ErrRecordNotFound {
+		return nil
+	}
+	return err
+}
+
+// CreateSales records a team's sales over a period, as a draft.
+func (s *Store) CreateSales(ctx context.Context, actor Actor, teamID uint64, in SalesInput) (*SalesRecord, error) {
+	r := SalesRecord{TeamID: teamID, Channel: ChannelAll, Status: StatusDraft, Source: "manual", Version: 1}
+	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+		t, rel, err := loadTeam(tx, actor, teamID)
+		if err != nil {
+			return nil, err
+		}
+		if err := allow(rel, rel.canEditWork()); err != nil {
+			return nil, err
+		}
+		in.apply(&r)
+		if err := r.validate(s.today()); err != nil {
+			return nil, err
+		}
+		if err := r.checkOverlap(tx); err != nil {
+			return nil, err
+		}
+		if err := tx.Create(&r).Error; err != nil {
+			return nil, err
+		}
+		return []audit{{action: "create", entity: "sales", entityID: r.ID, programID: t.ProgramID, after: r}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+func loadSales(tx *gorm.DB, actor Actor, id uint64) (*SalesRecord, *Team, relation, error) {
+	var r SalesRecord
+	if err := first(tx, &r, id); err != nil {
+		return nil, nil, 0, err
+	}
+	t, rel, err := loadTeam(tx, actor, r.TeamID)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return &r, t, rel, nil
+}
+
+// GetSales loads a sales record the actor may read.
+func (s *Store) GetSales(ctx context.Context, actor Actor, id uint64) (*SalesRecord, error) {
+	r, _, _, err := loadSales(s.db.WithContext(ctx), actor, id)
+	return r, err
+}
+
+// SalesFilter narrows ListSales.
+type SalesFilter struct {
+	Statuses []Status
+	ListOptions
+}
+
+// ListSales lists a team's sales records.
+func (s *Store) ListSales(ctx context.Context, actor Actor, teamID uint64, f SalesFilter) (Page[SalesRecord], error) {
+	tx := s.db.WithContext(ctx)
+	if _, _, err := loadTeam(tx, actor, teamID); err != nil {
+		return Page[SalesRecord]{}, err
+	}
+	q := tx.Model(&SalesRecord{}).Where("team_id = ?", teamID)
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	return paginate(q, "id", f.ListOptions, func(r SalesRecord) uint64 { return r.ID })
+}
+
+// UpdateSales changes a sales record; version is required. A change clears
+// the merchant's confirmation: they confirmed other figures.
+func (s *Store) UpdateSales(ctx context.Context, actor Actor, id uint64, in SalesInput) (*SalesRecord, error) {
+	if in.Version == nil {
+		return nil, Invalid("version", "is required")
+	}
+	var out *SalesRecord
+	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+		r, t, rel, err := loadSales(tx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := allow(rel, rel.canEditWork()); err != nil {
+			return nil, err
+		}
+		if err := checkVersion(in.Version, r.Version); err != nil {
+			return nil, err
+		}
+		before := *r
+		if err := r.review().beforeEdit(rel); err != nil {
+			return nil, err
+		}
+		in.apply(r)
+		if err := r.validate(s.today()); err != nil {
+			return nil, err
+		}
+		if err := r.checkOverlap(tx); err != nil {
+			return nil, err
+		}
+		if r.SalesKRW != before.SalesKRW || r.PeriodStart != before.PeriodStart || r.PeriodEnd != before.PeriodEnd || r.Channel != before.Channel {
+			r.ConfirmedBy, r.ConfirmedAt = nil, nil
+		}
+		if err := tx.Save(r).Error; err != nil {
+			return nil, err
+		}
+		out = r
+		return []audit{{action: "update", entity: "sales", entityID: r.ID, programID: t.ProgramID, before: before, after: r}}, nil
+	})
+	return out, err
+}
+
+// DeleteSales removes a sales record.
+func (s *Store) DeleteSales(ctx context.Context, actor Actor, id uint64) error {
+	return s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+		r, t, rel, err := loadSales(tx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := allow(rel, rel.canEditWork()); err != nil {
+			return nil, err
+		}
+		if err := r.review().canDelete(rel); err != nil {
+			return nil, err
+		}
+		if err := tx.Delete(&SalesRecord{}, id).Error; err != nil {
+			return nil, err
+		}
+		return []audit{{action: "delete", entity: "sales", entityID: id, programID: t.ProgramID, before: r}}, nil
+	})
+}
+
+// ActionConfirm is the merchant's confirmation that the figures are theirs.
+const ActionConfirm = "confirm"
+
+// TransitionSales submits, approves, returns or confirms a sales record.
+func (s *Store) TransitionSales(ctx context.Context, actor Actor, id uint64, action, note string, version *int64) (*SalesRecord, error) {
+	var out *SalesRecord
+	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+		r, t, rel, err := loadSales(tx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkVersion(version, r.Version); err != nil {
+			return nil, err
+		}
+		before := *r
+		if action == ActionConfirm {
+			if err := allow(rel, rel.canConfirm()); err != nil {
+				return nil, err
+			}
+			if r.Status == StatusDraft {
+				return nil, Conflict("invalid_state", "a draft cannot be confirmed; the team must submit it first")
+			}
+			r.ConfirmedBy, r.ConfirmedAt = ptr(actor.UserID), timePtr(nowUTC())
+			r.Version++
+		} else if err := r.review().transition(rel, actor, action, note); err != nil {
+			return nil, err
+		}
+		if err := tx.Save(r).Error; err != nil {
+			return nil, err
+		}
+		out = r
+		return []audit{{action: action, entity: "sales", entityID: r.ID, programID: t.ProgramID, before: before, after: r}}, nil
+	})
+	return out, err
+}

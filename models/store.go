@@ -1,0 +1,173 @@
+// Package models is Nalgae's domain: the stored entities, who may do what to
+// them, the queries and the KPI figures. It knows nothing about HTTP.
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/nalgae/nalgae/models/civil"
+)
+
+// Store is the domain's entry point: every read and write goes through it
+// with the Actor on whose behalf it is done.
+type Store struct {
+	db    *gorm.DB
+	today func() civil.Date
+}
+
+// NewStore wraps an open, migrated database.
+func NewStore(db *gorm.DB) *Store {
+	return &Store{db: db, today: civil.Today}
+}
+
+// DB is the underlying handle, for health checks and tests.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// SetToday fixes "today" (tests and reproducible demo reports).
+func (s *Store) SetToday(f func() civil.Date) { s.today = f }
+
+// Actor is the user a request acts for, with the address it came from.
+type Actor struct {
+	UserID uint64
+	Role   Role
+	IP     string
+}
+
+// IsAdmin reports whether the actor runs the instance.
+func (a Actor) IsAdmin() bool { return a.Role == RoleAdmin }
+
+// audit describes the AuditEvent a write leaves behind.
+type audit struct {
+	action    string
+	entity    string
+	entityID  uint64
+	programID uint64
+	before    any
+	after     any
+}
+
+// write runs fn in one transaction and appends the audit events it reports;
+// a failing fn leaves neither data nor audit behind.
+func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *gorm.DB) ([]audit, error)) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		events, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		return appendAudit(tx, actor, events...)
+	})
+}
+
+func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
+	now := nowUTC()
+	for _, ev := range events {
+		row := AuditEvent{
+			At:     now,
+			Action: ev.action,
+			Entity: ev.entity,
+			Before: toRawJSON(ev.before),
+			After:  toRawJSON(ev.after),
+			IP:     actor.IP,
+		}
+		if actor.UserID != 0 {
+			row.UserID = ptr(actor.UserID)
+		}
+		if ev.entityID != 0 {
+			row.EntityID = ptr(ev.entityID)
+		}
+		if ev.programID != 0 {
+			row.ProgramID = ptr(ev.programID)
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("append audit event: %w", err)
+		}
+	}
+	return nil
+}
+
+// first loads one row by id into dst, turning "no row" into ErrNotFound.
+func first(tx *gorm.DB, dst any, id uint64) error {
+	err := tx.First(dst, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("load %T %d: %w", dst, id, err)
+	}
+	return nil
+}
+
+// checkVersion compares a client's version with the stored one; nil means
+// the client did not send one where it is optional.
+func checkVersion(sent *int64, current int64) error {
+	if sent != nil && *sent != current {
+		return errVersion(current)
+	}
+	return nil
+}
+
+// duplicate turns a unique-constraint violation into a 409.
+func duplicate(err error, what string) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return Conflict("duplicate", "%s already exists", what)
+	}
+	return err
+}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// ListOptions are the paging parameters of every list.
+type ListOptions struct {
+	Limit int
+	After uint64 // the last id of the previous page
+}
+
+// DefaultLimit and MaxLimit are SPEC §4's list sizes.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// paginate runs q ordered by id after the cursor and fills a page.
+func paginate[T any](q *gorm.DB, idColumn string, opt ListOptions, idOf func(T) uint64) (Page[T], error) {
+	if opt.After > 0 {
+		q = q.Where(idColumn+" > ?", opt.After)
+	}
+	return paginateOrdered(q, idColumn, ListOptions{Limit: opt.Limit}, idOf)
+}
+
+// paginateOrdered fills a page of q ordered by a unique key column; the caller
+// has already applied the cursor, and keyOf gives the next one.
+func paginateOrdered[T any](q *gorm.DB, keyColumn string, opt ListOptions, keyOf func(T) uint64) (Page[T], error) {
+	limit := opt.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	if limit > MaxLimit {
+		limit = MaxLimit
+	}
+	var rows []T
+	if err := q.Order(keyColumn).Limit(limit + 1).Find(&rows).Error; err != nil {
+		return Page[T]{}, fmt.Errorf("list: %w", err)
+	}
+	page := Page[T]{Items: rows}
+	if len(rows) > limit {
+		page.Items = rows[:limit]
+		page.NextCursor = EncodeCursor(keyOf(rows[limit-1]))
+	}
+	if page.Items == nil {
+		page.Items = []T{}
+	}
+	return page, nil
+}
+
+func timePtr(t time.Time) *time.Time { return &t }

@@ -1,0 +1,282 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// PasswordCost is the bcrypt cost; SPEC asks for at least 10.
+const PasswordCost = 11
+
+// Password length limits: bcrypt reads at most 72 bytes.
+const (
+	MinPasswordLen = 8
+	MaxPasswordLen = 72
+)
+
+// UserInput is a new user or the fields of one being changed (nil = keep).
+type UserInput struct {
+	Email    *string
+	Name     *string
+	Role     *Role
+	Locale   *string
+	Disabled *bool
+	Password *string
+}
+
+func (in UserInput) validate(p Problems, creating bool) {
+	if creating {
+		p.Check(in.Email == nil, "email", "is required")
+		p.Check(in.Name == nil, "name", "is required")
+		p.Check(in.Role == nil, "role", "is required")
+		p.Check(in.Password == nil, "password", "is required")
+	}
+	if in.Email != nil {
+		addr, err := mail.ParseAddress(*in.Email)
+		p.Check(err != nil || addr.Address != strings.TrimSpace(*in.Email), "email", "must be an email address like name@example.com")
+	}
+	if in.Name != nil {
+		checkText(p, "name", *in.Name, 200, true)
+	}
+	if in.Role != nil {
+		p.Check(!ValidRole(*in.Role), "role", "must be one of "+roleList())
+	}
+	if in.Locale != nil {
+		p.Check(*in.Locale != LocaleKo && *in.Locale != LocaleEn, "locale", "must be ko or en")
+	}
+	if in.Password != nil {
+		checkPassword(p, "password", *in.Password)
+	}
+}
+
+func checkPassword(p Problems, field, pw string) {
+	p.Check(utf8.RuneCountInString(pw) < MinPasswordLen, field, fmt.Sprintf("must be at least %d characters", MinPasswordLen))
+	p.Check(len(pw) > MaxPasswordLen, field, fmt.Sprintf("must be at most %d bytes", MaxPasswordLen))
+}
+
+// checkText validates a free-text field: trimmed length, and no control
+// characters that would break CSV exports or terminals.
+func checkText(p Problems, field, v string, max int, required bool) {
+	t := strings.TrimSpace(v)
+	switch {
+	case required && t == "":
+		p.Add(field, "is required")
+	case !utf8.ValidString(v):
+		p.Add(field, "must be valid UTF-8 text")
+	case utf8.RuneCountInString(t) > max:
+		p.Add(field, fmt.Sprintf("must be at most %d characters", max))
+	case strings.ContainsAny(v, "\x00"):
+		p.Add(field, "must not contain NUL characters")
+	}
+}
+
+func (in UserInput) apply(u *User) error {
+	if in.Email != nil {
+		u.Email = normalizeEmail(*in.Email)
+	}
+	if in.Name != nil {
+		u.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Role != nil {
+		u.Role = *in.Role
+	}
+	if in.Locale != nil {
+		u.Locale = *in.Locale
+	}
+	if in.Disabled != nil {
+		u.Disabled = *in.Disabled
+	}
+	if in.Password != nil {
+		hash, err := HashPassword(*in.Password)
+		if err != nil {
+			return err
+		}
+		u.PasswordHash = hash
+	}
+	return nil
+}
+
+func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// HashPassword is the bcrypt hash of pw.
+func HashPassword(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), PasswordCost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// dummyHash is compared against when the email is unknown, so that a failed
+// login takes as long whether or not the account exists.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("nalgae-timing-equaliser"), PasswordCost)
+
+// CreateUser adds a user (admins only; actor.UserID 0 is the command line).
+func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*User, error) {
+	if !actor.IsAdmin() {
+		return nil, ErrForbidden
+	}
+	p := Problems{}
+	in.validate(p, true)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	u := User{Locale: LocaleKo}
+	if err := in.apply(&u); err != nil {
+		return nil, err
+	}
+	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+		if err := tx.Create(&u).Error; err != nil {
+			return nil, duplicate(err, "a user with this email")
+		}
+		return []audit{{action: "create", entity: "user", entityID: u.ID, after: u}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UpdateUser changes a user (admins only).
+func (s *Store) UpdateUser(ctx context.Context, actor Actor, id uint64, in UserInput) (*User, error) {
+	if !actor.IsAdmin() {
+		return nil, ErrForbidden
+	}
+	p := Problems{}
+	in.validate(p, false)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var u User
+	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+		if err := first(tx, &u, id); err != nil {
+			return nil, err
+		}
+		if id == actor.UserID && ((in.Disabled != nil && *in.Disabled) || (in.Role != nil && *in.Role != RoleAdmin)) {
+			return nil, Conflict("invalid_state", "you cannot disable yourself or give up your own admin role")
+		}
+		before := u
+		if err := in.apply(&u); err != nil {
+			return nil, err
+		}
+		if err := tx.Save(&u).Error; err != nil {
+			return nil, duplicate(err, "a user with this email")
+		}
+		if u.Disabled || in.Password != nil {
+			if err := revokeUserTokens(tx, u.ID); err != nil {
+				return nil, err
+			}
+		}
+		return []audit{{action: "update", entity: "user", entityID: u.ID, before: before, after: u}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// SelfInput is what users may change about themselves.
+type SelfInput struct {
+	Name            *string
+	Locale          *string
+	Password        *string
+	CurrentPassword *string
+}
+
+// UpdateSelf changes the actor's own name, language or password; a new
+// password needs the current one.
+func (s *Store) UpdateSelf(ctx context.Context, actor Actor, in SelfInput) (*User, error) {
+	p := Problems{}
+	UserInput{Name: in.Name, Locale: in.Locale, Password: in.Password}.validate(p, false)
+	if in.Password != nil && in.CurrentPassword == nil {
+		p.Add("current_password", "is required to set a new password")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var u User
+	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+		if err := first(tx, &u, actor.UserID); err != nil {
+			return nil, err
+		}
+		if in.Password != nil && bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(*in.CurrentPassword)) != nil {
+			return nil, Invalid("current_password", "is not your current password")
+		}
+		before := u
+		if err := (UserInput{Name: in.Name, Locale: in.Locale, Password: in.Password}).apply(&u); err != nil {
+			return nil, err
+		}
+		if err := tx.Save(&u).Error; err != nil {
+			return nil, err
+		}
+		return []audit{{action: "update", entity: "user", entityID: u.ID, before: before, after: u}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UserFilter narrows ListUsers.
+type UserFilter struct {
+	Role  Role
+	Query string // part of the name or email
+	ListOptions
+}
+
+// ListUsers lists users: admins see everyone; professors see students and
+// merchant owners, so that they can form teams. Others may not list users.
+func (s *Store) ListUsers(ctx context.Context, actor Actor, f UserFilter) (Page[User], error) {
+	q := s.db.WithContext(ctx).Model(&User{})
+	switch actor.Role {
+	case RoleAdmin:
+	case RoleProfessor:
+		q = q.Where("role IN ?", []Role{RoleStudent, RoleMerchant})
+	default:
+		return Page[User]{}, ErrForbidden
+	}
+	if f.Role != "" {
+		if !ValidRole(f.Role) {
+			return Page[User]{}, Invalid("role", "must be one of "+roleList())
+		}
+		q = q.Where("role = ?", f.Role)
+	}
+	if f.Query != "" {
+		like := "%" + strings.ToLower(f.Query) + "%"
+		q = q.Where("LOWER(name) LIKE ? OR email LIKE ?", like, like)
+	}
+	return paginate(q, "id", f.ListOptions, func(u User) uint64 { return u.ID })
+}
+
+// GetUser loads the actor's own record (or any, for admins).
+func (s *Store) GetUser(ctx context.Context, actor Actor, id uint64) (*User, error) {
+	if !actor.IsAdmin() && actor.UserID != id {
+		return nil, ErrNotFound
+	}
+	var u User
+	if err := first(s.db.WithContext(ctx), &u, id); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// ActiveUser loads a user for a request's token: a disabled or deleted user
+// is ErrUnauthorized.
+func (s *Store) ActiveUser(ctx context.Context, id uint64) (*User, error) {
+	var u User
+	err := first(s.db.WithContext(ctx), &u, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && u.Disabled) {
+		return nil, ErrUnauthorized
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
