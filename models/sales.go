@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 
 	"gorm.io/gorm"
 
@@ -64,7 +65,7 @@ func (r *SalesRecord) checkOverlap(tx *gorm.DB) error {
 		return Conflict("duplicate", "sales record %d (%s, %s to %s) already covers some of these days; edit it instead",
 			clash.ID, clash.Channel, clash.PeriodStart, clash.PeriodEnd)
 	}
-	if err == gorm.ErrRecordNotFound {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil
 	}
 	return err
