@@ -1,6 +1,9 @@
 package api
 
 import (
+	"net/http"
+	"strings"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/nalgae/nalgae/models"
@@ -52,7 +55,7 @@ func (s *Server) Routes() []Route {
 
 		{Method: "GET", Path: "/users", Who: "admin; professors see students and merchants", Summary: "List users", Query: append([]string{"role", "q"}, list...), Resp: models.Page[models.User]{}, Status: 200, handler: s.listUsers},
 		{Method: "POST", Path: "/users", Who: whoAdmin, Summary: "Create a user", Body: userRequest{}, Resp: models.User{}, Status: 201, handler: s.createUser},
-		{Method: "GET", Path: "/users/:id", Who: "admin; yourself", Summary: "Get a user", Resp: models.User{}, Status: 200, handler: s.getUser},
+		{Method: "GET", Path: "/users/:id", Who: "admin; yourself; professors: students and merchant owners", Summary: "Get a user", Resp: models.User{}, Status: 200, handler: s.getUser},
 		{Method: "PATCH", Path: "/users/:id", Who: whoAdmin, Summary: "Change a user (disabling revokes their sessions)", Body: userRequest{}, Resp: models.User{}, Status: 200, handler: s.updateUser},
 
 		{Method: "GET", Path: "/programs", Who: whoUser, Summary: "List the programs you may read", Query: list, Resp: models.Page[models.Program]{}, Status: 200, handler: s.listPrograms},
@@ -136,8 +139,26 @@ func (s *Server) register() {
 		v1.Add(r.Method, r.Path, r.handler, mw...)
 	}
 	s.registerDocs(v1)
-	// Anything else under /api is a JSON 404, never the SPA page.
-	e.Any("/api/*", func(echo.Context) error { return models.ErrNotFound })
+	// Anything else under /api is a JSON 404 (or 405), never the SPA page.
+	e.Any("/api/*", s.apiNotFound)
 	e.GET("/*", s.spa)
 	e.HEAD("/*", s.spa)
+}
+
+// apiNotFound answers an unknown /api path. The catch-all also receives known
+// paths called with the wrong method, which must be 405 with an Allow header.
+func (s *Server) apiNotFound(c echo.Context) error {
+	var allowed []string
+	probe := s.echo.NewContext(c.Request(), nil)
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		s.echo.Router().Find(m, c.Request().URL.Path, probe)
+		if p := probe.Path(); p != "" && p != "/api/*" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) == 0 {
+		return models.ErrNotFound
+	}
+	c.Response().Header().Set(echo.HeaderAllow, strings.Join(allowed, ", "))
+	return echo.ErrMethodNotAllowed
 }

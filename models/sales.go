@@ -166,7 +166,8 @@ func (s *Store) UpdateSales(ctx context.Context, actor Actor, id uint64, in Sale
 		if err := r.checkOverlap(tx); err != nil {
 			return nil, err
 		}
-		if r.SalesKRW != before.SalesKRW || r.PeriodStart != before.PeriodStart || r.PeriodEnd != before.PeriodEnd || r.Channel != before.Channel {
+		if r.SalesKRW != before.SalesKRW || r.PeriodStart != before.PeriodStart || r.PeriodEnd != before.PeriodEnd ||
+			r.Channel != before.Channel || deref(r.Orders, -1) != deref(before.Orders, -1) {
 			r.ConfirmedBy, r.ConfirmedAt = nil, nil
 		}
 		if err := tx.Save(r).Error; err != nil {

@@ -144,9 +144,27 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*Use
 	return &u, nil
 }
 
+// canSeeUser is who may look a user up: admins everyone, anyone themselves,
+// professors the students and merchant owners they form teams with.
+func canSeeUser(actor Actor, u *User) bool {
+	switch {
+	case actor.IsAdmin(), actor.UserID == u.ID:
+		return true
+	case actor.Role == RoleProfessor:
+		return u.Role == RoleStudent || u.Role == RoleMerchant
+	}
+	return false
+}
+
+// professorVisibleRoles are the users a professor may list (see canSeeUser).
+var professorVisibleRoles = []Role{RoleStudent, RoleMerchant}
+
 // UpdateUser changes a user (admins only).
 func (s *Store) UpdateUser(ctx context.Context, actor Actor, id uint64, in UserInput) (*User, error) {
 	if !actor.IsAdmin() {
+		if _, err := s.GetUser(ctx, actor, id); err != nil {
+			return nil, err
+		}
 		return nil, ErrForbidden
 	}
 	p := Problems{}
@@ -238,7 +256,7 @@ func (s *Store) ListUsers(ctx context.Context, actor Actor, f UserFilter) (Page[
 	switch actor.Role {
 	case RoleAdmin:
 	case RoleProfessor:
-		q = q.Where("role IN ?", []Role{RoleStudent, RoleMerchant})
+		q = q.Where("role IN ?", professorVisibleRoles)
 	default:
 		return Page[User]{}, ErrForbidden
 	}
@@ -255,14 +273,14 @@ func (s *Store) ListUsers(ctx context.Context, actor Actor, f UserFilter) (Page[
 	return paginate(q, "id", f.ListOptions, func(u User) uint64 { return u.ID })
 }
 
-// GetUser loads the actor's own record (or any, for admins).
+// GetUser loads a user the actor may see (canSeeUser); others are 404.
 func (s *Store) GetUser(ctx context.Context, actor Actor, id uint64) (*User, error) {
-	if !actor.IsAdmin() && actor.UserID != id {
-		return nil, ErrNotFound
-	}
 	var u User
 	if err := first(s.db.WithContext(ctx), &u, id); err != nil {
 		return nil, err
+	}
+	if !canSeeUser(actor, &u) {
+		return nil, ErrNotFound
 	}
 	return &u, nil
 }
