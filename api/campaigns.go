@@ -33,72 +33,21 @@ func (r campaignRequest) input() models.CampaignInput {
 }
 
 func (s *Server) listCampaigns(c echo.Context) error {
-	teamID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	opt, err := listOptions(c)
-	if err != nil {
-		return err
-	}
-	page, err := s.store.ListCampaigns(ctx(c), actor(c), teamID, opt)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return listUnder(c, s.store.ListCampaigns)
 }
 
 func (s *Server) createCampaign(c echo.Context) error {
-	teamID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req campaignRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	out, err := s.store.CreateCampaign(ctx(c), actor(c), teamID, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, out)
+	return writeOne(c, http.StatusCreated, campaignRequest.input, s.store.CreateCampaign)
 }
 
 func (s *Server) getCampaign(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	out, err := s.store.GetCampaign(ctx(c), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return getOne(c, s.store.GetCampaign)
 }
 
 func (s *Server) updateCampaign(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req campaignRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	out, err := s.store.UpdateCampaign(ctx(c), actor(c), id, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return writeOne(c, http.StatusOK, campaignRequest.input, s.store.UpdateCampaign)
 }
 
 func (s *Server) deleteCampaign(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteCampaign(ctx(c), actor(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return deleteOne(c, s.store.DeleteCampaign)
 }

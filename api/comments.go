@@ -14,6 +14,10 @@ type commentRequest struct {
 	MetricID   *uint64 `json:"metric_id"`
 }
 
+func (r commentRequest) input() models.CommentInput {
+	return models.CommentInput{Body: r.Body, CampaignID: r.CampaignID, MetricID: r.MetricID}
+}
+
 func (s *Server) listComments(c echo.Context) error {
 	teamID, err := pathID(c, "id")
 	if err != nil {
@@ -36,28 +40,9 @@ func (s *Server) listComments(c echo.Context) error {
 }
 
 func (s *Server) createComment(c echo.Context) error {
-	teamID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req commentRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	out, err := s.store.CreateComment(ctx(c), actor(c), teamID, models.CommentInput{Body: req.Body, CampaignID: req.CampaignID, MetricID: req.MetricID})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, out)
+	return writeOne(c, http.StatusCreated, commentRequest.input, s.store.CreateComment)
 }
 
 func (s *Server) deleteComment(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteComment(ctx(c), actor(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return deleteOne(c, s.store.DeleteComment)
 }

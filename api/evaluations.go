@@ -29,61 +29,17 @@ func (s *Server) rubric(c echo.Context) error {
 }
 
 func (s *Server) listEvaluations(c echo.Context) error {
-	teamID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	opt, err := listOptions(c)
-	if err != nil {
-		return err
-	}
-	page, err := s.store.ListEvaluations(ctx(c), actor(c), teamID, opt)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return listUnder(c, s.store.ListEvaluations)
 }
 
 func (s *Server) createEvaluation(c echo.Context) error {
-	teamID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req evaluationRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	e, err := s.store.CreateEvaluation(ctx(c), actor(c), teamID, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, e)
+	return writeOne(c, http.StatusCreated, evaluationRequest.input, s.store.CreateEvaluation)
 }
 
 func (s *Server) getEvaluation(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	e, err := s.store.GetEvaluation(ctx(c), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, e)
+	return getOne(c, s.store.GetEvaluation)
 }
 
 func (s *Server) updateEvaluation(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req evaluationRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	e, err := s.store.UpdateEvaluation(ctx(c), actor(c), id, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, e)
+	return writeOne(c, http.StatusOK, evaluationRequest.input, s.store.UpdateEvaluation)
 }

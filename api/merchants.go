@@ -24,53 +24,17 @@ func (r merchantRequest) input() models.MerchantInput {
 }
 
 func (s *Server) listMerchants(c echo.Context) error {
-	opt, err := listOptions(c)
-	if err != nil {
-		return err
-	}
-	page, err := s.store.ListMerchants(ctx(c), actor(c), opt)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return listTop(c, s.store.ListMerchants)
 }
 
 func (s *Server) createMerchant(c echo.Context) error {
-	var req merchantRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	m, err := s.store.CreateMerchant(ctx(c), actor(c), req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, m)
+	return createTop(c, merchantRequest.input, s.store.CreateMerchant)
 }
 
 func (s *Server) getMerchant(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	m, err := s.store.GetMerchant(ctx(c), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, m)
+	return getOne(c, s.store.GetMerchant)
 }
 
 func (s *Server) updateMerchant(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req merchantRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	m, err := s.store.UpdateMerchant(ctx(c), actor(c), id, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, m)
+	return writeOne(c, http.StatusOK, merchantRequest.input, s.store.UpdateMerchant)
 }

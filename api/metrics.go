@@ -81,42 +81,15 @@ func (s *Server) upsertMetric(c echo.Context) error {
 }
 
 func (s *Server) getMetric(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	m, err := s.store.GetMetric(ctx(c), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, m)
+	return getOne(c, s.store.GetMetric)
 }
 
 func (s *Server) updateMetric(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req metricRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	m, err := s.store.UpdateMetric(ctx(c), actor(c), id, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, m)
+	return writeOne(c, http.StatusOK, metricRequest.input, s.store.UpdateMetric)
 }
 
 func (s *Server) deleteMetric(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteMetric(ctx(c), actor(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return deleteOne(c, s.store.DeleteMetric)
 }
 
 // transitionMetric handles submit, approve and return.

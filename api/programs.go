@@ -27,66 +27,23 @@ func (r programRequest) input() models.ProgramInput {
 }
 
 func (s *Server) listPrograms(c echo.Context) error {
-	opt, err := listOptions(c)
-	if err != nil {
-		return err
-	}
-	page, err := s.store.ListPrograms(ctx(c), actor(c), opt)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, page)
+	return listTop(c, s.store.ListPrograms)
 }
 
 func (s *Server) createProgram(c echo.Context) error {
-	var req programRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	p, err := s.store.CreateProgram(ctx(c), actor(c), req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, p)
+	return createTop(c, programRequest.input, s.store.CreateProgram)
 }
 
 func (s *Server) getProgram(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	p, err := s.store.GetProgram(ctx(c), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return getOne(c, s.store.GetProgram)
 }
 
 func (s *Server) updateProgram(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req programRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	p, err := s.store.UpdateProgram(ctx(c), actor(c), id, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return writeOne(c, http.StatusOK, programRequest.input, s.store.UpdateProgram)
 }
 
 func (s *Server) deleteProgram(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteProgram(ctx(c), actor(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return deleteOne(c, s.store.DeleteProgram)
 }
 
 type staffRequest struct {
@@ -145,13 +102,5 @@ func (s *Server) removeStaff(c echo.Context) error {
 }
 
 func (s *Server) reviewQueue(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	q, err := s.store.ReviewQueue(ctx(c), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, q)
+	return getOne(c, s.store.ReviewQueue)
 }

@@ -44,58 +44,19 @@ func (s *Server) listSales(c echo.Context) error {
 }
 
 func (s *Server) createSales(c echo.Context) error {
-	teamID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req salesRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	r, err := s.store.CreateSales(ctx(c), actor(c), teamID, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, r)
+	return writeOne(c, http.StatusCreated, salesRequest.input, s.store.CreateSales)
 }
 
 func (s *Server) getSales(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	r, err := s.store.GetSales(ctx(c), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return getOne(c, s.store.GetSales)
 }
 
 func (s *Server) updateSales(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req salesRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	r, err := s.store.UpdateSales(ctx(c), actor(c), id, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return writeOne(c, http.StatusOK, salesRequest.input, s.store.UpdateSales)
 }
 
 func (s *Server) deleteSales(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteSales(ctx(c), actor(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return deleteOne(c, s.store.DeleteSales)
 }
 
 // transitionSales handles submit, confirm, approve and return.

@@ -37,58 +37,19 @@ func (s *Server) listTeams(c echo.Context) error {
 }
 
 func (s *Server) createTeam(c echo.Context) error {
-	programID, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req teamRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	t, err := s.store.CreateTeam(ctx(c), actor(c), programID, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, t)
+	return writeOne(c, http.StatusCreated, teamRequest.input, s.store.CreateTeam)
 }
 
 func (s *Server) getTeam(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	t, err := s.store.GetTeam(ctx(c), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, t)
+	return getOne(c, s.store.GetTeam)
 }
 
 func (s *Server) updateTeam(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req teamRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	t, err := s.store.UpdateTeam(ctx(c), actor(c), id, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, t)
+	return writeOne(c, http.StatusOK, teamRequest.input, s.store.UpdateTeam)
 }
 
 func (s *Server) deleteTeam(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.store.DeleteTeam(ctx(c), actor(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
+	return deleteOne(c, s.store.DeleteTeam)
 }
 
 type memberRequest struct {

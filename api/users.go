@@ -36,41 +36,13 @@ func (s *Server) listUsers(c echo.Context) error {
 }
 
 func (s *Server) createUser(c echo.Context) error {
-	var req userRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	u, err := s.store.CreateUser(ctx(c), actor(c), req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, u)
+	return createTop(c, userRequest.input, s.store.CreateUser)
 }
 
 func (s *Server) getUser(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	u, err := s.store.GetUser(ctx(c), actor(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, u)
+	return getOne(c, s.store.GetUser)
 }
 
 func (s *Server) updateUser(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var req userRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	u, err := s.store.UpdateUser(ctx(c), actor(c), id, req.input())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, u)
+	return writeOne(c, http.StatusOK, userRequest.input, s.store.UpdateUser)
 }
