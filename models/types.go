@@ -136,3 +136,6 @@ func ParseStatuses(raw string, def []Status) ([]Status, error) {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// timeMonth converts a month offset for civil dates.
+func timeMonth(n int) time.Month { return time.Month(n) }

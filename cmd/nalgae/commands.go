@@ -105,17 +105,26 @@ func migrate(cfg config) error {
 func seed(cfg config, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "load the demo program of the founding story")
+	scale := fs.Int("scale", 0, "write a deterministic synthetic program of N teams (benchmarks)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !*demo {
-		return fmt.Errorf("say what to seed: --demo")
+	if *demo == (*scale > 0) {
+		return fmt.Errorf("say what to seed: --demo or --scale N")
 	}
 	db, err := openDB(cfg)
 	if err != nil {
 		return err
 	}
 	defer models.Close(db)
+	if *scale > 0 {
+		res, err := models.NewStore(db).SeedScale(context.Background(), *scale)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("Synthetic program %d: %d teams, %d daily entries, %d sales records.\n", res.ProgramID, res.Teams, res.Entries, res.Sales)
+		return nil
+	}
 	logins, err := models.SeedDemo(context.Background(), models.NewStore(db))
 	if err != nil {
 		return err

@@ -1,0 +1,81 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/modelstest"
+)
+
+// bench prints SPEC's benchmark line after b.Loop has run: one figure a line.
+func bench(b *testing.B, name string, ops int) {
+	perOp := b.Elapsed() / time.Duration(max(ops, 1))
+	fmt.Printf("BENCH %s %.3f ms\n", name, float64(perOp.Microseconds())/1000)
+}
+
+// BenchmarkProgramReport computes the city report of a program of 200 teams
+// (600 campaigns, 54,000 approved daily entries, 1,200 sales records).
+func BenchmarkProgramReport(b *testing.B) {
+	s := models.NewStore(modelstest.NewDB(b))
+	seedStart := time.Now()
+	res, err := s.SeedScale(context.Background(), 200)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fmt.Printf("BENCH seed_scale_200 %.3f s\n", time.Since(seedStart).Seconds())
+	ops := 0
+	for b.Loop() {
+		if _, err := s.ProgramReport(context.Background(), modelstest.System, res.ProgramID, models.KPIQuery{}, "ko"); err != nil {
+			b.Fatal(err)
+		}
+		ops++
+	}
+	bench(b, "program_report_200_teams", ops)
+}
+
+// BenchmarkTeamKPIs computes one team's KPIs in the same program.
+func BenchmarkTeamKPIs(b *testing.B) {
+	s := models.NewStore(modelstest.NewDB(b))
+	res, err := s.SeedScale(context.Background(), 200)
+	if err != nil {
+		b.Fatal(err)
+	}
+	page, err := s.ListTeams(context.Background(), modelstest.System, models.TeamFilter{ProgramID: res.ProgramID, ListOptions: models.ListOptions{Limit: 1}})
+	if err != nil || len(page.Items) == 0 {
+		b.Fatal(err)
+	}
+	ops := 0
+	for b.Loop() {
+		if _, err := s.TeamKPIs(context.Background(), modelstest.System, page.Items[0].ID, models.KPIQuery{}); err != nil {
+			b.Fatal(err)
+		}
+		ops++
+	}
+	bench(b, "team_kpis", ops)
+}
+
+func TestSeedScaleIsDeterministic(t *testing.T) {
+	sum := func() (int64, int64) {
+		s := models.NewStore(modelstest.NewDB(t))
+		res, err := s.SeedScale(context.Background(), 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Teams != 3 || res.Entries != 3*3*90 || res.Sales != 3*6 {
+			t.Fatalf("seeded %+v", res)
+		}
+		r, err := s.ProgramReport(context.Background(), modelstest.System, res.ProgramID, models.KPIQuery{}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Totals.SpendKRW, *r.Teams[0].SalesBeforeKRW
+	}
+	a1, b1 := sum()
+	a2, b2 := sum()
+	if a1 != a2 || b1 != b2 || a1 == 0 {
+		t.Fatalf("two seeds differ: %d/%d vs %d/%d", a1, b1, a2, b2)
+	}
+}
