@@ -123,7 +123,7 @@ type MetricEntry struct {
 	Likes       *int64     `json:"likes"`
 	Comments    *int64     `json:"comments"`
 	DurationMin *int64     `json:"duration_min"`
-	Status      Status     `json:"status" gorm:"not null;index"`
+	Status      Status     `json:"status" gorm:"not null"`
 	ReviewNote  string     `json:"review_note" gorm:"not null;default:''"`
 	Source      string     `json:"source" gorm:"not null;default:manual"`
 	ReviewedBy  *uint64    `json:"reviewed_by"`
@@ -146,7 +146,7 @@ type SalesRecord struct {
 	Channel     string     `json:"channel" gorm:"not null"`
 	SalesKRW    int64      `json:"sales_krw" gorm:"column:sales_krw;not null"`
 	Orders      *int64     `json:"orders"`
-	Status      Status     `json:"status" gorm:"not null;index"`
+	Status      Status     `json:"status" gorm:"not null"`
 	ReviewNote  string     `json:"review_note" gorm:"not null;default:''"`
 	Source      string     `json:"source" gorm:"not null;default:manual"`
 	ReviewedBy  *uint64    `json:"reviewed_by"`

@@ -97,7 +97,7 @@ type (
 		ID          uint64       `gorm:"primaryKey"`
 		CampaignID  uint64       `gorm:"not null;uniqueIndex:idx_metric_campaign_date"`
 		Campaign    initCampaign `gorm:"foreignKey:CampaignID;constraint:OnDelete:CASCADE"`
-		Date        time.Time    `gorm:"type:date;not null;uniqueIndex:idx_metric_campaign_date;index"`
+		Date        time.Time    `gorm:"type:date;not null;uniqueIndex:idx_metric_campaign_date"`
 		SpendKRW    int64        `gorm:"column:spend_krw;not null;default:0"`
 		Impressions int64        `gorm:"not null;default:0"`
 		Clicks      int64        `gorm:"not null;default:0"`
@@ -108,7 +108,7 @@ type (
 		Likes       *int64
 		Comments    *int64
 		DurationMin *int64
-		Status      string `gorm:"size:20;not null;index"`
+		Status      string `gorm:"size:20;not null"`
 		ReviewNote  string `gorm:"size:2000;not null;default:''"`
 		Source      string `gorm:"size:300;not null;default:manual"`
 		ReviewedBy  *uint64
@@ -126,7 +126,7 @@ type (
 		Channel     string    `gorm:"size:20;not null"`
 		SalesKRW    int64     `gorm:"column:sales_krw;not null"`
 		Orders      *int64
-		Status      string `gorm:"size:20;not null;index"`
+		Status      string `gorm:"size:20;not null"`
 		ReviewNote  string `gorm:"size:2000;not null;default:''"`
 		Source      string `gorm:"size:300;not null;default:manual"`
 		ReviewedBy  *uint64
