@@ -8,22 +8,48 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 ADDR     ?= 127.0.0.1:8080
 DEMO_DB  ?= ./data/nalgae.db
 
-.PHONY: all build run test lint bench clean
+.PHONY: all build build-go run test test-go test-frontend lint bench clean spa dev
 
 all: lint test build
 
-## build: compile the nalgae binary into bin/nalgae
-build:
+## build: build the web app (frontend/dist) and the nalgae binary that embeds it
+build: spa build-go
+
+## build-go: compile bin/nalgae with whatever frontend/dist holds (a placeholder page without Node)
+build-go:
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nalgae
+
+# The SPA is rebuilt only when its sources or lock file change.
+SPA_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.js frontend/package.json -type f 2>/dev/null)
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20.19 or newer (with npm) is needed to build the web app; see README"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(SPA_SOURCES)
+	cd frontend && npm run build
+
+## spa: build the single-page app into frontend/dist
+spa: frontend/dist/index.html
+
+## dev: the Vite dev server on :5173, proxying /api to a server on 127.0.0.1:8080
+dev: frontend/node_modules/.installed
+	cd frontend && npm run dev
 
 ## run: build, load the demo program into SQLite and serve it at http://$(ADDR)
 run: build
 	DATABASE_URL=$(DEMO_DB) ./$(BIN) seed --demo
 	DATABASE_URL=$(DEMO_DB) ./$(BIN) serve --addr $(ADDR)
 
-## test: every test (Go: models, API, CLI)
-test:
+## test: every test — Go (models, API, CLI) and the web app's unit tests
+test: test-go test-frontend
+
+test-go:
 	$(GO) test -count=1 ./...
+
+test-frontend: frontend/node_modules/.installed
+	cd frontend && npm test
 
 ## lint: gofmt check and go vet
 lint:

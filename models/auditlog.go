@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 
 	"gorm.io/gorm"
 )
@@ -63,8 +64,22 @@ func (s *Store) ListAudit(ctx context.Context, actor Actor, f AuditFilter) (Page
 
 // ReviewQueue is what waits for a professor's review in a program.
 type ReviewQueue struct {
-	Metrics []MetricEntry `json:"metrics"`
-	Sales   []SalesRecord `json:"sales"`
+	Metrics []QueuedMetric `json:"metrics"`
+	Sales   []QueuedSales  `json:"sales"`
+}
+
+// QueuedMetric is a submitted entry with the names a reviewer needs.
+type QueuedMetric struct {
+	MetricEntry
+	TeamName     string `json:"team_name"`
+	CampaignName string `json:"campaign_name"`
+	Kind         Kind   `json:"kind"`
+}
+
+// QueuedSales is a submitted sales record with its team's name.
+type QueuedSales struct {
+	SalesRecord
+	TeamName string `json:"team_name"`
 }
 
 // ReviewQueue lists a program's submitted entries and sales records (at most
@@ -78,26 +93,40 @@ func (s *Store) ReviewQueue(ctx context.Context, actor Actor, programID uint64) 
 	if err := allow(rel, rel.canReview()); err != nil {
 		return nil, err
 	}
-	out := &ReviewQueue{Metrics: []MetricEntry{}, Sales: []SalesRecord{}}
-	type row struct {
+	out := &ReviewQueue{Metrics: []QueuedMetric{}, Sales: []QueuedSales{}}
+	var metrics []struct {
 		MetricEntry
-		TeamID uint64
+		QTeamID       uint64 `gorm:"column:q_team_id"`
+		QTeamName     string `gorm:"column:q_team_name"`
+		QCampaignName string `gorm:"column:q_campaign_name"`
+		QKind         Kind   `gorm:"column:q_kind"`
 	}
-	var rows []row
-	err = tx.Table("metric_entries").Select("metric_entries.*, campaigns.team_id AS team_id").
+	err = tx.Table("metric_entries").
+		Select("metric_entries.*, teams.id AS q_team_id, teams.name AS q_team_name, campaigns.name AS q_campaign_name, campaigns.kind AS q_kind").
 		Joins("JOIN campaigns ON campaigns.id = metric_entries.campaign_id").
 		Joins("JOIN teams ON teams.id = campaigns.team_id").
 		Where("teams.program_id = ? AND metric_entries.status = ?", programID, StatusSubmitted).
-		Order("metric_entries.updated_at, metric_entries.id").Limit(MaxLimit).Scan(&rows).Error
+		Order("metric_entries.updated_at, metric_entries.id").Limit(MaxLimit).Scan(&metrics).Error
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("queued entries: %w", err)
 	}
-	for _, r := range rows {
-		r.MetricEntry.TeamID = r.TeamID
-		out.Metrics = append(out.Metrics, r.MetricEntry)
+	for _, m := range metrics {
+		m.MetricEntry.TeamID = m.QTeamID
+		out.Metrics = append(out.Metrics, QueuedMetric{MetricEntry: m.MetricEntry, TeamName: m.QTeamName, CampaignName: m.QCampaignName, Kind: m.QKind})
 	}
-	err = tx.Joins("JOIN teams ON teams.id = sales_records.team_id").
+	var sales []struct {
+		SalesRecord
+		QTeamName string `gorm:"column:q_team_name"`
+	}
+	err = tx.Table("sales_records").Select("sales_records.*, teams.name AS q_team_name").
+		Joins("JOIN teams ON teams.id = sales_records.team_id").
 		Where("teams.program_id = ? AND sales_records.status = ?", programID, StatusSubmitted).
-		Order("sales_records.updated_at, sales_records.id").Limit(MaxLimit).Find(&out.Sales).Error
-	return out, err
+		Order("sales_records.updated_at, sales_records.id").Limit(MaxLimit).Scan(&sales).Error
+	if err != nil {
+		return nil, fmt.Errorf("queued sales: %w", err)
+	}
+	for _, r := range sales {
+		out.Sales = append(out.Sales, QueuedSales{SalesRecord: r.SalesRecord, TeamName: r.QTeamName})
+	}
+	return out, nil
 }

@@ -1,0 +1,168 @@
+// The one API client of the app. It knows the base path, keeps the access
+// token in memory (never in storage, so a script cannot lift it from there),
+// refreshes the session transparently when the token has expired, and turns
+// the API's error shape {"error": {code, message, fields}} into ApiError.
+
+export const BASE = '/api/v1'
+
+/** ApiError is a failed API call: HTTP status, the API's stable code, its
+ * message and, for validation errors, the message of each field. */
+export class ApiError extends Error {
+  constructor(status, code, message, fields = {}) {
+    super(message || code || `HTTP ${status}`)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code || 'unknown'
+    this.fields = fields || {}
+  }
+}
+
+let accessToken = null
+let refreshing = null // the refresh in flight, shared by concurrent callers
+let onExpired = () => {}
+
+/** setAccessToken keeps the token of a login or refresh (null forgets it). */
+export function setAccessToken(token) {
+  accessToken = token || null
+}
+
+export function getAccessToken() {
+  return accessToken
+}
+
+/** onSessionExpired registers what to do when the session cannot be
+ * refreshed any more (the session store logs the user out). */
+export function onSessionExpired(fn) {
+  onExpired = fn
+}
+
+/** toApiError reads the error body of a failed response. */
+export async function toApiError(response) {
+  let body = null
+  try {
+    body = await response.json()
+  } catch {
+    body = null
+  }
+  const e = body && typeof body === 'object' ? body.error : null
+  if (e && typeof e === 'object') {
+    return new ApiError(response.status, e.code, e.message, e.fields)
+  }
+  return new ApiError(response.status, response.status === 0 ? 'network' : 'http_' + response.status, '')
+}
+
+function buildURL(path, query) {
+  let url = BASE + path
+  if (query) {
+    const params = new URLSearchParams()
+    for (const [k, v] of Object.entries(query)) {
+      if (v === undefined || v === null || v === '') continue
+      params.set(k, Array.isArray(v) ? v.join(',') : String(v))
+    }
+    const qs = params.toString()
+    if (qs) url += (url.includes('?') ? '&' : '?') + qs
+  }
+  return url
+}
+
+async function send(method, url, body, token) {
+  const headers = { Accept: 'application/json' }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (token) headers.Authorization = 'Bearer ' + token
+  try {
+    return await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    })
+  } catch (err) {
+    throw new ApiError(0, 'network', err && err.message ? err.message : 'network error')
+  }
+}
+
+/** refreshSession exchanges the HttpOnly refresh cookie for a new access
+ * token. Concurrent callers share one request: the refresh token rotates on
+ * every use, so two parallel refreshes would look like a replay. */
+export function refreshSession() {
+  if (!refreshing) {
+    refreshing = (async () => {
+      const res = await send('POST', BASE + '/auth/refresh', {}, null)
+      if (!res.ok) {
+        accessToken = null
+        throw await toApiError(res)
+      }
+      const data = await res.json()
+      accessToken = data.access_token
+      return data
+    })().finally(() => {
+      refreshing = null
+    })
+  }
+  return refreshing
+}
+
+const noRefresh = new Set(['/auth/login', '/auth/refresh', '/auth/logout'])
+
+/** request calls the API and answers the decoded JSON (null for 204). A 401
+ * is answered by one refresh and one retry, so an expired access token never
+ * shows; when the refresh fails too, the session has ended. */
+export async function request(method, path, { body, query, raw = false } = {}) {
+  const url = buildURL(path, query)
+  const usedToken = accessToken
+  let res = await send(method, url, body, usedToken)
+  if (res.status === 401 && !noRefresh.has(path)) {
+    let retry = true
+    if (accessToken === usedToken) {
+      try {
+        await refreshSession()
+      } catch (err) {
+        retry = false
+        onExpired(err)
+      }
+    } // else another request refreshed meanwhile: just retry with its token
+    if (retry) res = await send(method, url, body, accessToken)
+  }
+  if (!res.ok) throw await toApiError(res)
+  if (raw) return res
+  if (res.status === 204) return null
+  const text = await res.text()
+  return text ? JSON.parse(text) : null
+}
+
+export const api = {
+  get: (path, query) => request('GET', path, { query }),
+  post: (path, body = {}, query) => request('POST', path, { body, query }),
+  patch: (path, body) => request('PATCH', path, { body }),
+  del: (path) => request('DELETE', path),
+}
+
+/** getAll follows next_cursor until the list is complete (max 500 a page). */
+export async function getAll(path, query = {}, maxPages = 20) {
+  const items = []
+  let cursor
+  for (let i = 0; i < maxPages; i++) {
+    const page = await api.get(path, { ...query, limit: 500, cursor })
+    items.push(...(page.items || []))
+    if (!page.next_cursor) break
+    cursor = page.next_cursor
+  }
+  return items
+}
+
+/** download fetches a file with the session's token and saves it, since a
+ * plain link would not carry the Authorization header. */
+export async function download(path, query, filename) {
+  const res = await request('GET', path, { query, raw: true })
+  const blob = await res.blob()
+  const href = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = href
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(href), 1000)
+}
+
+export { buildURL }

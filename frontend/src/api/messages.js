@@ -1,0 +1,61 @@
+// The API's messages are English sentences meant for people; the app shows
+// its own words for the ones it knows, in the UI's language, and the API's
+// sentence for the rest.
+import { ApiError } from './client.js'
+
+const fieldPatterns = [
+  [/^is required( to set a new password)?$/, 'errors.field.required'],
+  [/^must be ≥ 0$/, 'errors.field.nonNegative'],
+  [/^must be a whole number$/, 'errors.field.wholeNumber'],
+  [/^must be a number$/, 'errors.field.number'],
+  [/^must be a real date written YYYY-MM-DD$/, 'errors.field.date'],
+  [/^must not be in the future$/, 'errors.field.future'],
+  [/^must not exceed impressions$/, 'errors.field.clicksOverImpressions'],
+  [/^must not exceed viewers$/, 'errors.field.peakOverViewers'],
+  [/^must not be before (\w+)$/, 'errors.field.notBefore', (m) => ({ field: m[1] })],
+  [/^must be an email address/, 'errors.field.email'],
+  [/^must be at most (\d+) characters$/, 'errors.field.maxChars', (m) => ({ n: m[1] })],
+  [/^must be at least (\d+) characters$/, 'errors.field.minChars', (m) => ({ n: m[1] })],
+  [/^must be between (\d+) and (\d+)$/, 'errors.field.between', (m) => ({ min: m[1], max: m[2] })],
+  [/^must be at most (\d+)$/, 'errors.field.atMost', (m) => ({ n: m[1] })],
+  [/^is not your current password$/, 'errors.field.currentPassword'],
+  [/^is only recorded for live_commerce campaigns$/, 'errors.field.liveOnly'],
+]
+
+/** fieldMessage translates one of the API's field messages. */
+export function fieldMessage(t, message) {
+  if (!message) return ''
+  for (const [re, key, params] of fieldPatterns) {
+    const m = re.exec(message)
+    if (m) return t(key, params ? params(m) : {})
+  }
+  return message
+}
+
+/** errorMessage says in words what went wrong with a call. */
+export function errorMessage(t, err) {
+  if (!(err instanceof ApiError)) return t('errors.generic')
+  switch (err.status) {
+    case 0:
+      return t('errors.network')
+    case 401:
+      return t('errors.unauthorized')
+    case 403:
+      return t('errors.forbidden')
+    case 404:
+      return t('errors.notFound')
+    case 409:
+      if (err.code === 'version_conflict') return t('errors.versionConflict')
+      if (err.code === 'duplicate') return t('errors.duplicate')
+      if (err.code === 'has_dependents') return t('errors.hasDependents')
+      return t('errors.invalidState')
+    case 413:
+      return t('errors.tooLarge')
+    case 422:
+      return t('errors.validation')
+    case 429:
+      return t('errors.rateLimited')
+    default:
+      return t('errors.generic')
+  }
+}
