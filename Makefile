@@ -8,7 +8,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 ADDR     ?= 127.0.0.1:8080
 DEMO_DB  ?= ./data/nalgae.db
 
-.PHONY: all build build-go run test test-go test-frontend lint bench clean spa dev
+.PHONY: all build build-go run test test-go test-frontend test-e2e lint bench clean spa dev
 
 all: lint test build
 
@@ -42,14 +42,18 @@ run: build
 	DATABASE_URL=$(DEMO_DB) ./$(BIN) seed --demo
 	DATABASE_URL=$(DEMO_DB) ./$(BIN) serve --addr $(ADDR)
 
-## test: every test — Go (models, API, CLI) and the web app's unit tests
-test: test-go test-frontend
+## test: every test — Go (models, API, CLI), the web app's unit tests and the browser tests
+test: test-go test-frontend test-e2e
 
 test-go:
 	$(GO) test -count=1 ./...
 
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test
+
+## test-e2e: browser tests (playwright-core + Debian's chromium) against bin/nalgae on a demo SQLite file
+test-e2e: build
+	cd frontend && NALGAE_BIN=$(CURDIR)/$(BIN) npm run e2e
 
 ## lint: gofmt check and go vet
 lint:
