@@ -8,7 +8,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 ADDR     ?= 127.0.0.1:8080
 DEMO_DB  ?= ./data/nalgae.db
 
-.PHONY: all build build-go run test test-go test-frontend test-e2e lint bench clean spa dev
+.PHONY: all build build-go run test test-go test-frontend test-e2e lint bench clean spa dev fuzz
 
 all: lint test build
 
@@ -45,8 +45,26 @@ run: build
 ## test: every test — Go (models, API, CLI), the web app's unit tests and the browser tests
 test: test-go test-frontend test-e2e
 
+## test-go: every Go test on SQLite; then again on PostgreSQL when TEST_DATABASE_URL is set
+##   (postgres://user@host:port/db of a server where that user may create databases;
+##   each test gets a database of its own, dropped after it)
 test-go:
-	$(GO) test -count=1 ./...
+	@start=$$(date +%s); \
+	NALGAE_TEST_DIALECT=sqlite $(GO) test -count=1 ./... || exit 1; \
+	echo "Go tests on SQLite took $$(( $$(date +%s) - start )) s"
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		start=$$(date +%s); \
+		echo "== Go tests again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		NALGAE_TEST_DIALECT=postgres $(GO) test -count=1 ./... || exit 1; \
+		echo "Go tests on PostgreSQL took $$(( $$(date +%s) - start )) s"; \
+	else \
+		echo "(TEST_DATABASE_URL is not set: the PostgreSQL run is skipped; .ci/run starts a server for it)"; \
+	fi
+
+## test-postgres: the Go suite on SQLite and on a throwaway PostgreSQL server (Debian's postgresql)
+.PHONY: test-postgres
+test-postgres:
+	.ci/with-postgres $(MAKE) test-go
 
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test
@@ -60,6 +78,16 @@ lint:
 	@unformatted=$$(gofmt -l cmd api models frontend); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+
+## fuzz: search each file-parser fuzz target for 30 s (make test runs their seeds);
+## new inputs are minimised for at most 1 s, not the default minute, so that a
+## worker does not spend the whole run shrinking one XLSX
+FUZZTIME ?= 30s
+fuzz:
+	@for target in $$($(GO) test ./models/imports -list '^Fuzz' | grep '^Fuzz'); do \
+		echo "== $$target"; \
+		$(GO) test ./models/imports -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s || exit 1; \
+	done
 
 ## bench: benchmarks; each prints lines "BENCH <name> <value> <unit>"
 bench:

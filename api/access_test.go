@@ -193,6 +193,10 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 			want: "200 200 404 403 403 403 403 404 401"},
 		{method: "GET", path: "/api/v1/programs/:id/report", url: v1("/programs/%d/report", pa),
 			want: "200 200 404 403 403 403 200 404 401"},
+		{method: "GET", path: "/api/v1/programs/:id/report.csv", url: v1("/programs/%d/report.csv", pa),
+			want: "200 200 404 403 403 403 200 404 401"},
+		{method: "GET", path: "/api/v1/programs/:id/report.xlsx", url: v1("/programs/%d/report.xlsx?lang=en", pa),
+			want: "200 200 404 403 403 403 200 404 401"},
 
 		{method: "GET", path: "/api/v1/merchants", url: v1("/merchants"),
 			want: "200 200 200 200 200 200 200 200 401",
@@ -251,6 +255,11 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 		{method: "POST", path: "/api/v1/teams/:id/sales", url: v1("/teams/%d/sales", a1),
 			body: map[string]any{"period_start": "2025-08-01", "period_end": "2025-08-31", "channel": "all", "sales_krw": 2500000},
 			want: "201 201 404 201 404 403 403 404 401"},
+		// Imports take a multipart upload, which this table does not send:
+		// the callers allowed to import pass the access check, made before
+		// the body is read, and meet 415 (imports_test.go imports for real).
+		{method: "POST", path: "/api/v1/teams/:id/sales/imports", url: v1("/teams/%d/sales/imports", a1),
+			want: "415 415 404 415 404 403 403 404 401"},
 		{method: "GET", path: "/api/v1/teams/:id/kpis", url: v1("/teams/%d/kpis", a1),
 			want: "200 200 404 200 404 200 200 404 401"},
 		// Comments are not for city staff, who may read the team (403).
@@ -282,6 +291,8 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 			want: "201 201 404 201 404 403 403 404 401"},
 		{method: "GET", path: "/api/v1/campaigns/:id/kpis", url: v1("/campaigns/%d/kpis", w.CampaignA1.ID),
 			want: "200 200 404 200 404 200 200 404 401"},
+		{method: "POST", path: "/api/v1/campaigns/:id/imports", url: v1("/campaigns/%d/imports?dry_run=false", w.CampaignA1.ID),
+			want: "415 415 404 415 404 403 403 404 401"},
 
 		{method: "GET", path: "/api/v1/metrics/:id", url: v1("/metrics/%d", w.MetricDraft.ID),
 			want: "200 200 404 200 404 200 200 404 401"},
@@ -332,6 +343,10 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 		{method: "PATCH", path: "/api/v1/evaluations/:id", url: v1("/evaluations/%d", w.Evaluation.ID),
 			body: map[string]any{"feedback": "라이브커머스 성과가 좋습니다", "version": w.Evaluation.Version},
 			want: "200 200 404 403 404 404 404 404 401"},
+		{method: "GET", path: "/api/v1/imports/templates/sales.csv", url: v1("/imports/templates/sales.csv"),
+			want: "200 200 200 200 200 200 200 200 401"},
+		{method: "GET", path: "/api/v1/imports/templates/live_commerce.csv", url: v1("/imports/templates/live_commerce.csv"),
+			want: "200 200 200 200 200 200 200 200 401"},
 		{method: "GET", path: "/api/v1/rubric", url: v1("/rubric"),
 			want: "200 200 200 200 200 200 200 200 401"},
 		// Professors read the events of the programs they staff.

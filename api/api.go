@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -31,6 +32,8 @@ type Config struct {
 	// SecureCookies marks the refresh cookie Secure even on plain HTTP
 	// (set it when TLS ends at a proxy).
 	SecureCookies bool
+	// Logger gets one line per request (ops.go); slog.Default() when nil.
+	Logger *slog.Logger
 }
 
 // Server holds the handlers' dependencies.
@@ -39,6 +42,9 @@ type Server struct {
 	store  *models.Store
 	tokens *Tokens
 	echo   *echo.Echo
+	// telemetry counts and times requests for /metrics (ops.go).
+	telemetry *telemetry
+	log       *slog.Logger
 }
 
 // New builds the echo instance with every route of routes.go.
@@ -57,6 +63,13 @@ func New(cfg Config) *Server {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
 	}))
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	tel := newTelemetry(cfg)
+	// Outermost: a request id, then the log line and metrics, which thus see
+	// recovered panics and every error as the status actually sent.
+	e.Use(middleware.RequestID(), tel.observe(cfg.Logger))
 	e.Use(middleware.Recover())
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
@@ -65,8 +78,9 @@ func New(cfg Config) *Server {
 		ReferrerPolicy:        "same-origin",
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 	}))
-	e.Use(middleware.BodyLimit(MaxJSONBody))
-	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, echo: e}
+	// Uploads have their own, larger limit (imports.go).
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: MaxJSONBody, Skipper: isUpload}))
+	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, echo: e, telemetry: tel, log: cfg.Logger}
 	s.register()
 	return s
 }

@@ -159,9 +159,10 @@ func docsPageOf(doc *openapi3.T, b *schemaBuilder, routes []docRoute) docsPage {
 				Required: p.Value.Required, Note: p.Value.Description})
 		}
 		if rb := op.RequestBody; rb != nil {
-			mt := rb.Value.Content.Get(echo.MIMEApplicationJSON)
-			dr.Body = &docsBody{Type: typeOf(mt.Schema), Required: rb.Value.Required, Media: echo.MIMEApplicationJSON,
-				Fields: fieldsOf(mt.Schema, b)}
+			for media, mt := range rb.Value.Content { // JSON, or multipart for an upload
+				dr.Body = &docsBody{Type: typeOf(mt.Schema), Required: rb.Value.Required, Media: media,
+					Fields: fieldsOf(mt.Schema, b)}
+			}
 		}
 		for _, code := range sortedCodes(op.Responses) {
 			resp := op.Responses.Value(code)

@@ -34,7 +34,8 @@ revokes the family and clears the cookie. Login and refresh are rate limited per
 
 **Errors** always have one shape: ` + "`{\"error\": {\"code\": \"validation_failed\", \"message\": \"…\", \"fields\": {\"spend_krw\": \"must be ≥ 0\"}}}`" + `
 with 400 (malformed JSON), 401 (no or bad token), 403 (you may see this but not do that), 404 (not found, also
-for what you may not see), 409 (stale ` + "`version`" + ` or duplicate), 413 (body over 1 MiB), 422 (invalid values,
+for what you may not see), 409 (stale ` + "`version`" + ` or duplicate), 413 (a JSON body over 1 MiB, an import file over
+20 MiB), 415 (an upload that is not multipart, or a file that is not a CSV, TSV or XLSX), 422 (invalid values,
 per field in ` + "`fields`" + `) or 429 (rate limited).
 
 **Lists** answer ` + "`{\"items\": [...], \"next_cursor\": \"...\"}`" + `; pass ` + "`next_cursor`" + ` back as ` + "`?cursor=`" + ` for the
@@ -50,12 +51,23 @@ default, the program report only approved results. Sales growth compares equal w
 first campaign; set them explicitly with ` + "`before_from`, `before_to`, `after_from`, `after_to`" + `, or with
 ` + "`after_from` and `after_to`" + ` alone (the before window is then the equal period just before).
 
+**Imports** (SPEC §5) take ` + "`multipart/form-data`" + ` with the file in the field ` + "`file`" + `: Naver SearchAd reports
+(CSV, TSV or XLSX; UTF-8 with or without BOM, or CP949) or the live-commerce template into a campaign's daily
+entries (` + "`POST /campaigns/{id}/imports`" + `), the Smart Store sales export or the sales template into a team's sales
+records (` + "`POST /teams/{id}/sales/imports`" + `). ` + "`dry_run`" + ` defaults to true: a call only previews, and answers what
+would be created, updated or left unchanged with each bad cell's ` + "`line`" + ` (the file's physical line, from 1) and
+` + "`column`" + ` (its header as the file writes it); ` + "`dry_run=false`" + ` applies all rows in one transaction, or, with any
+error, none (422 with the same body). Re-importing a file changes nothing; imported entries are drafts whose
+` + "`source`" + ` names the file. Templates: ` + "`GET /imports/templates/sales.csv`" + ` and
+` + "`GET /imports/templates/live_commerce.csv`" + `. **Exports**: ` + "`GET /programs/{id}/report.csv`" + ` (UTF-8 with BOM) and
+` + "`report.xlsx`" + ` take the report's filters; text that a spreadsheet would run as a formula is prefixed with ` + "`'`" + `.
+
 **Money** is integer Korean won (fields ending in ` + "`_krw`" + `); dates are ` + "`YYYY-MM-DD`" + ` (Asia/Seoul days);
 timestamps are RFC 3339.
 
 **Beyond SPEC §4** this API also offers ` + "`GET /teams`" + ` (every team you may read), ` + "`GET /programs/{id}/staff`" + `,
 ` + "`GET /programs/{id}/review-queue`" + `, ` + "`PATCH /me`" + ` (own name, language, password), ` + "`GET /users/{id}`" + `,
-` + "`GET|PATCH /evaluations/{id}`" + `, ` + "`DELETE /comments/{id}`" + `, ` + "`GET /rubric`" + `, and explicit sales-growth windows
+` + "`GET|PATCH /evaluations/{id}`" + `, ` + "`DELETE /comments/{id}`" + `, ` + "`GET /rubric`" + `, the import templates, and explicit sales-growth windows
 given by ` + "`after_from`/`after_to`" + ` only.`
 
 // docRoute is a documented route: a line of the route table, or one of the
@@ -72,12 +84,18 @@ func documentedRoutes(routes []Route) []docRoute {
 	out := make([]docRoute, 0, len(routes)+4)
 	for _, r := range routes {
 		tag, _, _ := strings.Cut(strings.TrimPrefix(r.Path, "/"), "/")
-		out = append(out, docRoute{Route: r, FullPath: BasePath + r.Path, Tag: tag})
+		out = append(out, docRoute{Route: r, FullPath: BasePath + r.Path, Tag: tag, ContentType: r.Produces})
 	}
 	return append(out,
 		docRoute{Route: Route{Method: http.MethodGet, Path: "/healthz", Public: true, Who: whoAnyone,
 			Summary: "Liveness: the server answers, with its version", Resp: HealthResponse{}, Status: http.StatusOK},
 			FullPath: "/healthz", Tag: "healthz"},
+		docRoute{Route: Route{Method: http.MethodGet, Path: "/readyz", Public: true, Who: whoAnyone,
+			Summary: "Readiness: 200 when the database answers and is fully migrated, else 503 (code not_ready)", Resp: ReadyResponse{}, Status: http.StatusOK},
+			FullPath: "/readyz", Tag: "healthz"},
+		docRoute{Route: Route{Method: http.MethodGet, Path: "/metrics", Public: true, Who: whoAnyone,
+			Summary: "Prometheus metrics: requests by route and status, latencies, database pool, imports", Resp: models.RawJSON(""), Status: http.StatusOK},
+			FullPath: "/metrics", Tag: "healthz", ContentType: "text/plain; version=0.0.4"},
 		docRoute{Route: Route{Method: http.MethodGet, Path: "/openapi.json", Public: true, Who: whoAnyone,
 			Summary: "This OpenAPI 3 document (JSON)", Resp: models.RawJSON(""), Status: http.StatusOK},
 			FullPath: BasePath + "/openapi.json", Tag: "docs"},
@@ -122,7 +140,8 @@ var errorResponses = []struct {
 	{http.StatusForbidden, "Forbidden", "You may see this but not do that (code forbidden)."},
 	{http.StatusNotFound, "NotFound", "No such resource, or one you may not see (code not_found)."},
 	{http.StatusConflict, "Conflict", "A stale version, a duplicate, or a state that forbids the change."},
-	{http.StatusRequestEntityTooLarge, "TooLarge", "The request body is over 1 MiB (code too_large)."},
+	{http.StatusRequestEntityTooLarge, "TooLarge", "The request body is over 1 MiB, or an import file over 20 MiB (code too_large)."},
+	{http.StatusUnsupportedMediaType, "UnsupportedMedia", "The upload is not multipart/form-data, or its file is not a CSV, TSV or XLSX (codes unsupported_media_type, unsupported_file)."},
 	{http.StatusUnprocessableEntity, "Invalid", "Some values are invalid; error.fields says which (code validation_failed)."},
 	{http.StatusTooManyRequests, "RateLimited", "Too many attempts from this address; wait a minute (code rate_limited)."},
 }
@@ -137,13 +156,15 @@ func errorStatuses(r docRoute) []int {
 			out = append(out, status)
 		}
 	}
-	add(r.Body != nil, http.StatusBadRequest)
+	hasBody := r.Body != nil || r.Consumes != ""
+	add(hasBody, http.StatusBadRequest)
 	add(!r.Public || givesTokens, http.StatusUnauthorized)
 	add(!r.Public, http.StatusForbidden)
 	add(len(pathParams(r.Path)) > 0, http.StatusNotFound)
 	add(!r.Public && write, http.StatusConflict)
-	add(r.Body != nil, http.StatusRequestEntityTooLarge)
-	add(r.Body != nil || len(r.Query) > 0, http.StatusUnprocessableEntity)
+	add(hasBody, http.StatusRequestEntityTooLarge)
+	add(r.Consumes != "", http.StatusUnsupportedMediaType)
+	add(hasBody || len(r.Query) > 0, http.StatusUnprocessableEntity)
 	add(r.limited, http.StatusTooManyRequests)
 	return out
 }
@@ -254,13 +275,24 @@ func (b *schemaBuilder) operation(r docRoute, errRefs map[int]*openapi3.Response
 			WithRequired(!slices.Contains(optionalBodies, reflect.TypeOf(r.Body)))
 		op.RequestBody = &openapi3.RequestBodyRef{Value: body}
 	}
+	if r.Consumes != "" {
+		form := openapi3.NewObjectSchema().WithProperty("file", openapi3.NewStringSchema().WithFormat("binary"))
+		form.Required = []string{"file"}
+		body := openapi3.NewRequestBody().WithRequired(true).WithContent(openapi3.NewContentWithSchema(form, []string{r.Consumes}))
+		body.Description = "the file, in the field \"file\""
+		op.RequestBody = &openapi3.RequestBodyRef{Value: body}
+	}
 	statuses := append([]int{r.Status}, alsoAnswers[r.Method+" "+r.Path]...)
 	for _, status := range statuses {
 		resp := openapi3.NewResponse().WithDescription(http.StatusText(status))
 		switch {
+		case status != http.StatusNoContent && r.ContentType != "":
+			file := openapi3.NewStringSchema()
+			if media, _, _ := strings.Cut(r.ContentType, ";"); !strings.HasPrefix(media, "text/") && !strings.HasSuffix(media, "yaml") {
+				file.Format = "binary"
+			}
+			resp.Content = openapi3.NewContentWithSchema(file, []string{r.ContentType})
 		case status == http.StatusNoContent || r.Resp == nil:
-		case r.ContentType != "":
-			resp.Content = openapi3.NewContentWithSchema(openapi3.NewStringSchema(), []string{r.ContentType})
 		case reflect.TypeOf(r.Resp) == rawJSONType:
 			resp.WithJSONSchema(openapi3.NewObjectSchema())
 		default:
@@ -280,6 +312,18 @@ func (b *schemaBuilder) operation(r docRoute, errRefs map[int]*openapi3.Response
 	}
 	for _, status := range errorStatuses(r) {
 		op.Responses.Set(strconv.Itoa(status), errRefs[status])
+	}
+	if r.Consumes != "" && r.Resp != nil {
+		// An apply refused for the file's errors answers the import's own
+		// body; a file that cannot be read, the error shape.
+		result, err := b.schema(r.Resp, true)
+		if err != nil {
+			return nil, err
+		}
+		refused := openapi3.NewResponse().WithDescription("Applied with errors: nothing was written, and the body lists them; " +
+			"or the file is not one Nalgae knows (error shape, code unrecognised_file); or invalid values (validation_failed).")
+		refused.Content = openapi3.NewContentWithJSONSchema(&openapi3.Schema{OneOf: openapi3.SchemaRefs{result, errRefs[http.StatusUnprocessableEntity].Value.Content.Get("application/json").Schema}})
+		op.Responses.Set(strconv.Itoa(http.StatusUnprocessableEntity), &openapi3.ResponseRef{Value: refused})
 	}
 	return op, nil
 }
@@ -329,8 +373,8 @@ func queryParameter(name string) *openapi3.Parameter {
 		p.Description = "numeric id"
 		p.Schema = (&openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}, Format: "int64", Min: ptrTo(1.0)}).NewRef()
 	case name == "dry_run":
-		p.Description = "check only: report what would change without saving"
-		p.Schema = openapi3.NewBoolSchema().NewRef()
+		p.Description = "true (the default): only preview what would change; false: apply the file, all rows or none"
+		p.Schema = openapi3.NewBoolSchema().WithDefault(true).NewRef()
 	case name == "kind":
 		p.Description = "comma-separated campaign kinds: " + joinStrings(models.Kinds)
 		p.Schema = str.NewRef()

@@ -125,7 +125,7 @@ func routeDrift(t *testing.T, doc *openapi3.T, routes []*echo.Route) []string {
 		if r.Path == "/api/*" || r.Path == "/*" {
 			continue // the JSON 404 of unknown API paths, and the SPA
 		}
-		if !strings.HasPrefix(r.Path, "/api/") && r.Path != "/healthz" {
+		if !strings.HasPrefix(r.Path, "/api/") && r.Path != "/healthz" && r.Path != "/readyz" && r.Path != "/metrics" {
 			t.Logf("not checked (outside /api): %s %s", r.Method, r.Path)
 			continue
 		}
@@ -249,6 +249,7 @@ func TestOpenAPIMatchesAnswers(t *testing.T) {
 		{"GET", "/api/v1/rubric", "/api/v1/rubric", nil, prof, 200},
 		{"GET", "/api/v1/audit", "/api/v1/audit?limit=5", nil, admin, 200},
 		{"GET", "/healthz", "/healthz", nil, "", 200},
+		{"GET", "/readyz", "/readyz", nil, "", 200},
 	}
 	for _, tc := range cases {
 		name := tc.method + " " + tc.url + " → " + strconv.Itoa(tc.status)

@@ -22,8 +22,14 @@ type Route struct {
 	Resp    any // response body type; nil for 204
 	Status  int // success status
 	Query   []string
-	handler echo.HandlerFunc
-	limited bool // rate limited per client address
+	// Consumes is the request's media type when it is not JSON
+	// (multipart/form-data: an upload in the field "file").
+	Consumes string
+	// Produces is the success answer's media type when it is not JSON (a
+	// file to download); Resp is then nil.
+	Produces string
+	handler  echo.HandlerFunc
+	limited  bool // rate limited per client address
 }
 
 // BasePath is where API v1 lives.
@@ -70,6 +76,8 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/programs/:id/teams", Who: whoStaff, Summary: "Create a team", Body: teamRequest{}, Resp: models.Team{}, Status: 201, handler: s.createTeam},
 		{Method: "GET", Path: "/programs/:id/review-queue", Who: whoStaff, Summary: "Submitted entries and sales waiting for review", Resp: models.ReviewQueue{}, Status: 200, handler: s.reviewQueue},
 		{Method: "GET", Path: "/programs/:id/report", Who: whoReport, Summary: "The program report (approved results by default)", Query: append([]string{"lang", "from", "to", "kind"}, kpiParams...), Resp: models.ProgramReport{}, Status: 200, handler: s.programReport},
+		{Method: "GET", Path: "/programs/:id/report.csv", Who: whoReport, Summary: "The program report's team table as CSV (UTF-8 with BOM; formula-like text neutralised)", Query: append([]string{"lang", "from", "to", "kind"}, kpiParams...), Produces: contentTypeCSV, Status: 200, handler: s.reportCSV()},
+		{Method: "GET", Path: "/programs/:id/report.xlsx", Who: whoReport, Summary: "The program report as an XLSX workbook: summary, teams and daily sheets", Query: append([]string{"lang", "from", "to", "kind"}, kpiParams...), Produces: contentTypeXLSX, Status: 200, handler: s.reportXLSX()},
 
 		{Method: "GET", Path: "/merchants", Who: "admin and professors: all; others: their teams' merchants", Summary: "List merchants", Query: list, Resp: models.Page[models.Merchant]{}, Status: 200, handler: s.listMerchants},
 		{Method: "POST", Path: "/merchants", Who: whoAdmin, Summary: "Create a merchant", Body: merchantRequest{}, Resp: models.Merchant{}, Status: 201, handler: s.createMerchant},
@@ -86,6 +94,7 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/teams/:id/campaigns", Who: whoWorkers, Summary: "Create a campaign", Body: campaignRequest{}, Resp: models.Campaign{}, Status: 201, handler: s.createCampaign},
 		{Method: "GET", Path: "/teams/:id/sales", Who: whoReaders, Summary: "List a team's sales records", Query: append([]string{"statuses"}, list...), Resp: models.Page[models.SalesRecord]{}, Status: 200, handler: s.listSales},
 		{Method: "POST", Path: "/teams/:id/sales", Who: whoWorkers, Summary: "Record the merchant's sales over a period", Body: salesRequest{}, Resp: models.SalesRecord{}, Status: 201, handler: s.createSales},
+		{Method: "POST", Path: "/teams/:id/sales/imports", Who: whoWorkers + " (approved records: admin and professors only)", Summary: "Import a Smart Store sales export or the sales template into sales records; previews unless dry_run=false", Query: []string{"dry_run"}, Consumes: multipartForm, Resp: models.ImportResult{}, Status: 200, handler: s.importSales()},
 		{Method: "GET", Path: "/teams/:id/kpis", Who: whoReaders, Summary: "A team's KPIs (every status by default)", Query: kpiParams, Resp: models.TeamKPIs{}, Status: 200, handler: s.teamKPIs},
 		{Method: "GET", Path: "/teams/:id/comments", Who: whoComments, Summary: "List a team's comments", Query: append([]string{"campaign_id", "metric_id"}, list...), Resp: models.Page[models.Comment]{}, Status: 200, handler: s.listComments},
 		{Method: "POST", Path: "/teams/:id/comments", Who: whoComments, Summary: "Comment on a team, a campaign or an entry", Body: commentRequest{}, Resp: models.Comment{}, Status: 201, handler: s.createComment},
@@ -98,6 +107,7 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/campaigns/:id/metrics", Who: whoReaders, Summary: "List a campaign's daily entries by date", Query: append([]string{"from", "to", "statuses"}, list...), Resp: models.Page[models.MetricEntry]{}, Status: 200, handler: s.listMetrics},
 		{Method: "POST", Path: "/campaigns/:id/metrics", Who: whoWorkers, Summary: "Record a day's results: creates (201) or updates that date's entry (200)", Body: metricRequest{}, Resp: models.MetricEntry{}, Status: 201, handler: s.upsertMetric},
 		{Method: "GET", Path: "/campaigns/:id/kpis", Who: whoReaders, Summary: "A campaign's KPIs (every status by default)", Query: kpiParams, Resp: models.CampaignKPIs{}, Status: 200, handler: s.campaignKPIs},
+		{Method: "POST", Path: "/campaigns/:id/imports", Who: whoWorkers + " (approved entries: admin and professors only)", Summary: "Import a Naver SearchAd report (CSV, TSV, XLSX) or the live-commerce template into daily entries; previews unless dry_run=false", Query: []string{"dry_run"}, Consumes: multipartForm, Resp: models.ImportResult{}, Status: 200, handler: s.importMetrics()},
 
 		{Method: "GET", Path: "/metrics/:id", Who: whoReaders, Summary: "Get a daily entry", Resp: models.MetricEntry{}, Status: 200, handler: s.getMetric},
 		{Method: "PATCH", Path: "/metrics/:id", Who: whoWorkers + " (approved entries: admin and professors only)", Summary: "Change a daily entry; version required", Body: metricRequest{}, Resp: models.MetricEntry{}, Status: 200, handler: s.updateMetric},
@@ -117,6 +127,8 @@ func (s *Server) Routes() []Route {
 		{Method: "DELETE", Path: "/comments/:id", Who: "the comment's author; admin and professors of the program", Summary: "Delete a comment", Status: 204, handler: s.deleteComment},
 		{Method: "GET", Path: "/evaluations/:id", Who: "admin; professors of the program; the team's students when visible", Summary: "Get an evaluation", Resp: models.Evaluation{}, Status: 200, handler: s.getEvaluation},
 		{Method: "PATCH", Path: "/evaluations/:id", Who: whoStaff, Summary: "Change an evaluation", Body: evaluationRequest{}, Resp: models.Evaluation{}, Status: 200, handler: s.updateEvaluation},
+		{Method: "GET", Path: "/imports/templates/sales.csv", Who: whoUser, Summary: "The sales CSV template (period_start, period_end, channel, sales_krw, orders)", Produces: contentTypeCSV, Status: 200, handler: s.template("sales.csv")},
+		{Method: "GET", Path: "/imports/templates/live_commerce.csv", Who: whoUser, Summary: "The live-commerce CSV template (date, viewers, peak_viewers, likes, comments, duration_min, impressions, clicks, conversions, spend_krw, revenue_krw)", Produces: contentTypeCSV, Status: 200, handler: s.template("live_commerce.csv")},
 		{Method: "GET", Path: "/rubric", Who: whoUser, Summary: "The grading rubric", Resp: RubricResponse{}, Status: 200, handler: s.rubric},
 		{Method: "GET", Path: "/audit", Who: "admin; professors see their programs' events", Summary: "The audit log, newest first", Query: append([]string{"entity", "entity_id", "program_id"}, list...), Resp: models.Page[models.AuditEvent]{}, Status: 200, handler: s.listAudit},
 	}
@@ -126,6 +138,8 @@ func (s *Server) Routes() []Route {
 func (s *Server) register() {
 	e := s.echo
 	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics())
 	v1 := e.Group(BasePath)
 	limiter := s.loginLimiter()
 	for _, r := range s.Routes() {

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -53,9 +56,27 @@ func ParseDatabaseURL(raw string) (Dialect, string) {
 	return SQLite, path
 }
 
-// Open connects to the database a DATABASE_URL names and checks that it is set
-// up as Nalgae needs. It does not migrate.
+// Pool sizes the PostgreSQL connection pool of one instance. SQLite ignores
+// it: one connection is all a single writer can use.
+type Pool struct {
+	MaxOpenConns    int           // 0 means no limit
+	MaxIdleConns    int           // idle connections kept for reuse
+	ConnMaxLifetime time.Duration // 0 means connections are reused forever
+}
+
+// DefaultPool suits one API instance; several instances share the server's
+// max_connections (100 by default), so keep instances × MaxOpenConns below it.
+var DefaultPool = Pool{MaxOpenConns: 20, MaxIdleConns: 10, ConnMaxLifetime: 30 * time.Minute}
+
+// Open connects to the database a DATABASE_URL names with DefaultPool and
+// checks that it is set up as Nalgae needs. It does not migrate.
 func Open(databaseURL string) (*gorm.DB, error) {
+	return OpenWithPool(databaseURL, DefaultPool)
+}
+
+// OpenWithPool is Open with the PostgreSQL pool sized by pool. This switch is
+// the one place where the two databases are opened differently.
+func OpenWithPool(databaseURL string, pool Pool) (*gorm.DB, error) {
 	dialect, dsn := ParseDatabaseURL(databaseURL)
 	cfg := &gorm.Config{
 		TranslateError: true,
@@ -64,14 +85,43 @@ func Open(databaseURL string) (*gorm.DB, error) {
 	}
 	switch dialect {
 	case Postgres:
-		db, err := gorm.Open(postgres.Open(dsn), cfg)
-		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
-		}
-		return db, nil
+		return openPostgres(dsn, pool, cfg)
 	default:
 		return openSQLite(dsn, cfg)
 	}
+}
+
+func openPostgres(dsn string, pool Pool, cfg *gorm.Config) (*gorm.DB, error) {
+	if _, err := pgx.ParseConfig(dsn); err != nil {
+		return nil, fmt.Errorf("postgres DATABASE_URL: %w", err)
+	}
+	db, err := gorm.Open(postgres.New(postgres.Config{
+		DSN:          dsn,
+		OptionOpenDB: []stdlib.OptionOpenDB{stdlib.OptionAfterConnect(scanTimesInUTC)},
+	}), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("postgres handle: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(pool.MaxOpenConns)
+	sqlDB.SetMaxIdleConns(pool.MaxIdleConns)
+	sqlDB.SetConnMaxLifetime(pool.ConnMaxLifetime)
+	return db, nil
+}
+
+// scanTimesInUTC makes timestamptz values come back in UTC, as they do from
+// SQLite, whatever the server's or the process's time zone; JSON answers are
+// then the same text on both databases.
+func scanTimesInUTC(_ context.Context, conn *pgx.Conn) error {
+	conn.TypeMap().RegisterType(&pgtype.Type{
+		Name:  "timestamptz",
+		OID:   pgtype.TimestamptzOID,
+		Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC},
+	})
+	return nil
 }
 
 func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
@@ -166,3 +216,16 @@ func Close(db *gorm.DB) {
 		}
 	}
 }
+
+// sumInt is SUM(expr) as a whole number on both databases: PostgreSQL widens
+// SUM(bigint) to numeric, which would reach Go as text; the cast keeps every
+// sum an int64, and SQLite's integer sums are unchanged by it.
+func sumInt(expr string) string { return "CAST(SUM(" + expr + ") AS BIGINT)" }
+
+// likeEscaper makes %, _ and \ in a search term literal. PostgreSQL's LIKE
+// escapes with \ by default and SQLite's with nothing, so queries name the
+// escape character (ESCAPE '\') and both match the same rows.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// containsPattern is a LIKE pattern matching any text that contains term.
+func containsPattern(term string) string { return "%" + likeEscaper.Replace(term) + "%" }

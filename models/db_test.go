@@ -3,6 +3,9 @@ package models_test
 import (
 	"path/filepath"
 	"testing"
+	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/migrations"
@@ -34,6 +37,7 @@ func TestParseDatabaseURL(t *testing.T) {
 }
 
 func TestSQLitePragmas(t *testing.T) {
+	modelstest.Only(t, models.SQLite)
 	db, err := models.Open("sqlite://" + filepath.Join(t.TempDir(), "sub", "n.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -69,11 +73,7 @@ func TestMigrateTwiceAndPending(t *testing.T) {
 	if err := migrations.Migrate(db); err != nil {
 		t.Fatalf("second migrate: %v", err)
 	}
-	fresh, err := models.Open(filepath.Join(t.TempDir(), "fresh.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer models.Close(fresh)
+	fresh := modelstest.NewEmptyDB(t)
 	if pending, err := migrations.Pending(fresh); err != nil || !pending {
 		t.Fatalf("fresh database: pending=%v err=%v, want pending", pending, err)
 	}
@@ -97,5 +97,71 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	}
 	if err := db.Exec("DELETE FROM audit_events").Error; err == nil {
 		t.Error("DELETE of audit_events succeeded")
+	}
+}
+
+// Instances that start together each migrate; the migrations run once and
+// every instance finds the schema complete.
+func TestMigrateConcurrently(t *testing.T) {
+	url := modelstest.NewDatabaseURL(t)
+	const instances = 4
+	dbs := make([]*gorm.DB, instances)
+	for i := range dbs {
+		db, err := models.Open(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { models.Close(db) })
+		dbs[i] = db
+	}
+	errs := make(chan error, instances)
+	for _, db := range dbs {
+		go func() { errs <- migrations.Migrate(db) }()
+	}
+	for range instances {
+		if err := <-errs; err != nil {
+			t.Errorf("migrate: %v", err)
+		}
+	}
+	var rows []struct {
+		ID string
+		N  int64
+	}
+	if err := dbs[0].Table("schema_migrations").Select("id, COUNT(*) AS n").Group("id").Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].ID != migrations.Latest() || rows[0].N != 1 {
+		t.Fatalf("schema_migrations holds %+v, want %s once", rows, migrations.Latest())
+	}
+	for _, db := range dbs {
+		if pending, err := migrations.Pending(db); err != nil || pending {
+			t.Fatalf("pending=%v err=%v after concurrent migrations", pending, err)
+		}
+	}
+}
+
+// A PostgreSQL pool of one connection still migrates: the advisory lock and
+// the migrations share one connection.
+func TestPostgresPool(t *testing.T) {
+	modelstest.Only(t, models.Postgres)
+	url := modelstest.NewDatabaseURL(t)
+	db, err := models.OpenWithPool(url, models.Pool{MaxOpenConns: 1, MaxIdleConns: 1, ConnMaxLifetime: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer models.Close(db)
+	sqlDB, _ := db.DB()
+	if n := sqlDB.Stats().MaxOpenConnections; n != 1 {
+		t.Fatalf("max open connections %d, want 1", n)
+	}
+	done := make(chan error, 1)
+	go func() { done <- migrations.Migrate(db) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("migrating over a pool of one connection hangs")
 	}
 }

@@ -71,9 +71,9 @@ func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs [
 			SpendKRW, RevenueKRW, Impressions, Clicks, Conversions, Viewers int64
 		}
 		eq := entryFilter(tx.Model(&MetricEntry{}), q, statuses).
-			Select(`campaign_id, SUM(spend_krw) AS spend_krw, SUM(revenue_krw) AS revenue_krw,
-				SUM(impressions) AS impressions, SUM(clicks) AS clicks, SUM(conversions) AS conversions,
-				SUM(COALESCE(viewers, 0)) AS viewers`).
+			Select("campaign_id, "+sumInt("spend_krw")+" AS spend_krw, "+sumInt("revenue_krw")+" AS revenue_krw, "+
+				sumInt("impressions")+" AS impressions, "+sumInt("clicks")+" AS clicks, "+
+				sumInt("conversions")+" AS conversions, "+sumInt("COALESCE(viewers, 0)")+" AS viewers").
 			Where("campaign_id IN (?)", ids).Group("campaign_id")
 		if err := eq.Scan(&rows).Error; err != nil {
 			return nil, fmt.Errorf("sum entries: %w", err)

@@ -47,9 +47,10 @@ type ProgramReport struct {
 	Filters         ReportFilters      `json:"filters"`
 	Totals          kpi.Block          `json:"totals"`
 	ByKind          map[Kind]kpi.Block `json:"by_kind"`
-	Teams           []TeamReport       `json:"teams"`
-	Series          []SeriesPoint      `json:"series"`
-	Highlights      []string           `json:"highlights"`
+	ProgramGrowth
+	Teams      []TeamReport  `json:"teams"`
+	Series     []SeriesPoint `json:"series"`
+	Highlights []string      `json:"highlights"`
 }
 
 // ProgramReport computes the city's report of a program: approved results
@@ -126,6 +127,7 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 		}
 		report.Teams = append(report.Teams, row)
 	}
+	report.ProgramGrowth = programGrowth(report.Teams)
 	if report.Series, err = programSeries(tx, inProgram, q, statuses); err != nil {
 		return nil, err
 	}
@@ -139,7 +141,7 @@ func programSeries(tx *gorm.DB, inProgram func(*gorm.DB) *gorm.DB, q KPIQuery, s
 		SpendKRW, RevenueKRW int64
 	}
 	err := entryFilter(tx.Model(&MetricEntry{}), q, statuses).
-		Select("date, SUM(spend_krw) AS spend_krw, SUM(revenue_krw) AS revenue_krw").
+		Select("date, "+sumInt("spend_krw")+" AS spend_krw, "+sumInt("revenue_krw")+" AS revenue_krw").
 		Where("campaign_id IN (?)", campaignIDs(tx, inProgram, q.Kinds)).
 		Group("date").Order("date").Scan(&rows).Error
 	if err != nil {
@@ -150,6 +152,30 @@ func programSeries(tx *gorm.DB, inProgram func(*gorm.DB) *gorm.DB, q KPIQuery, s
 		out[i] = SeriesPoint{Date: r.Date, SpendKRW: r.SpendKRW, RevenueKRW: r.RevenueKRW}
 	}
 	return out, nil
+}
+
+// ProgramGrowth is the whole program's sales comparison: the sum of the
+// teams' "before" and "after" sales, each team over its own windows (teams
+// start their work on different days), null when no team had "before" sales.
+type ProgramGrowth struct {
+	SalesGrowthPct *float64 `json:"sales_growth_pct"`
+	SalesBeforeKRW int64    `json:"sales_before_krw"`
+	SalesAfterKRW  int64    `json:"sales_after_krw"`
+}
+
+func programGrowth(teams []TeamReport) ProgramGrowth {
+	var g ProgramGrowth
+	for _, t := range teams {
+		if t.Windows == nil {
+			continue
+		}
+		g.SalesBeforeKRW += deref(t.SalesBeforeKRW, 0)
+		g.SalesAfterKRW += deref(t.SalesAfterKRW, 0)
+	}
+	if g.SalesBeforeKRW != 0 {
+		g.SalesGrowthPct = ptr(float64(g.SalesAfterKRW-g.SalesBeforeKRW) / float64(g.SalesBeforeKRW) * 100)
+	}
+	return g
 }
 
 // kindNames name campaign kinds in highlights.

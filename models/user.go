@@ -267,8 +267,8 @@ func (s *Store) ListUsers(ctx context.Context, actor Actor, f UserFilter) (Page[
 		q = q.Where("role = ?", f.Role)
 	}
 	if f.Query != "" {
-		like := "%" + strings.ToLower(f.Query) + "%"
-		q = q.Where("LOWER(name) LIKE ? OR email LIKE ?", like, like)
+		like := containsPattern(strings.ToLower(f.Query))
+		q = q.Where(`LOWER(name) LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\'`, like, like)
 	}
 	return paginate(q, "id", f.ListOptions, func(u User) uint64 { return u.ID })
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -23,7 +24,7 @@ import (
 
 // openDB opens and migrates the configured database.
 func openDB(cfg config) (*gorm.DB, error) {
-	db, err := models.Open(cfg.databaseURL)
+	db, err := models.OpenWithPool(cfg.databaseURL, cfg.dbPool)
 	if err != nil {
 		return nil, err
 	}
@@ -61,19 +62,24 @@ func serve(cfg config, args []string) error {
 		SecureCookies:  cfg.secureCookies,
 	})
 	httpServer := &http.Server{
-		Addr:              *addr,
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadTimeout:       cfg.http.read,
+		WriteTimeout:      cfg.http.write,
+		IdleTimeout:       cfg.http.idle,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Listen before logging, so that the log names the real address (port 0
+	// picks a free one: tests start several instances that way).
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() {
-		slog.Info("nalgae listening", "addr", "http://"+*addr, "database", string(models.DialectOf(db)), "version", version)
-		errc <- httpServer.ListenAndServe()
+		slog.Info("nalgae listening", "addr", "http://"+ln.Addr().String(), "database", string(models.DialectOf(db)), "version", version)
+		errc <- httpServer.Serve(ln)
 	}()
 	select {
 	case err := <-errc:
@@ -81,7 +87,7 @@ func serve(cfg config, args []string) error {
 	case <-ctx.Done():
 	}
 	slog.Info("shutting down: finishing requests in flight")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.http.shutdown)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

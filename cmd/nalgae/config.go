@@ -7,8 +7,10 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nalgae/nalgae/api"
+	"github.com/nalgae/nalgae/models"
 )
 
 // config is everything read from the environment.
@@ -22,6 +24,15 @@ type config struct {
 	secureCookies bool
 	loginRate     int
 	secretWarning string
+	// dbPool sizes the PostgreSQL connection pool (SQLite has one connection).
+	dbPool models.Pool
+	// http holds the server's timeouts.
+	http httpTimeouts
+}
+
+// httpTimeouts bound slow clients and the drain on shutdown.
+type httpTimeouts struct {
+	read, write, idle, shutdown time.Duration
 }
 
 func (c config) production() bool { return c.env == "production" }
@@ -34,6 +45,9 @@ func loadConfig() (config, error) {
 		logFormat:     envOr("NALGAE_LOG_FORMAT", "text"),
 		trustProxy:    envBool("NALGAE_TRUST_PROXY"),
 		secureCookies: envBool("NALGAE_SECURE_COOKIES"),
+	}
+	if err := c.loadOps(); err != nil {
+		return c, err
 	}
 	if c.env != "development" && c.env != "production" {
 		return c, fmt.Errorf("NALGAE_ENV must be development or production, not %q", c.env)
@@ -76,6 +90,43 @@ func setupLogging(c config) {
 		h = slog.NewJSONHandler(os.Stderr, opts)
 	}
 	slog.SetDefault(slog.New(h))
+}
+
+// loadOps reads the database pool and HTTP timeout settings.
+func (c *config) loadOps() error {
+	c.dbPool = models.DefaultPool
+	c.http = httpTimeouts{read: 60 * time.Second, write: 120 * time.Second, idle: 120 * time.Second, shutdown: 30 * time.Second}
+	for _, n := range []struct {
+		key string
+		dst *int
+	}{{"NALGAE_DB_MAX_OPEN_CONNS", &c.dbPool.MaxOpenConns}, {"NALGAE_DB_MAX_IDLE_CONNS", &c.dbPool.MaxIdleConns}} {
+		if raw := os.Getenv(n.key); raw != "" {
+			v, err := strconv.Atoi(raw)
+			if err != nil || v < 0 {
+				return fmt.Errorf("%s must be a whole number (0 for no limit), not %q", n.key, raw)
+			}
+			*n.dst = v
+		}
+	}
+	for _, d := range []struct {
+		key string
+		dst *time.Duration
+	}{
+		{"NALGAE_DB_CONN_MAX_LIFETIME", &c.dbPool.ConnMaxLifetime},
+		{"NALGAE_HTTP_READ_TIMEOUT", &c.http.read},
+		{"NALGAE_HTTP_WRITE_TIMEOUT", &c.http.write},
+		{"NALGAE_HTTP_IDLE_TIMEOUT", &c.http.idle},
+		{"NALGAE_SHUTDOWN_TIMEOUT", &c.http.shutdown},
+	} {
+		if raw := os.Getenv(d.key); raw != "" {
+			v, err := time.ParseDuration(raw)
+			if err != nil || v < 0 {
+				return fmt.Errorf("%s must be a duration such as 30s or 30m, not %q", d.key, raw)
+			}
+			*d.dst = v
+		}
+	}
+	return nil
 }
 
 func envOr(key, def string) string {

@@ -19,12 +19,17 @@ Usage:
   nalgae seed --scale N                   write a deterministic synthetic program of N teams
   nalgae user create --email E --name N --role R [--password P]
                                           add a user (password from stdin if omitted)
+  nalgae backup FILE                      write a consistent SQLite snapshot while the server runs
+                                          (PostgreSQL: use pg_dump)
   nalgae version                          print the version
 
 Environment: DATABASE_URL (SQLite path, sqlite:// or file: prefix, or postgres://…),
 JWT_SECRET or JWT_SECRET_FILE, NALGAE_ENV (development|production), NALGAE_ADDR,
 NALGAE_LOG_FORMAT (text|json), NALGAE_TRUST_PROXY, NALGAE_SECURE_COOKIES,
-NALGAE_LOGIN_RATE (attempts per minute per address).
+NALGAE_LOGIN_RATE (attempts per minute per address), NALGAE_DB_MAX_OPEN_CONNS,
+NALGAE_DB_MAX_IDLE_CONNS, NALGAE_DB_CONN_MAX_LIFETIME (PostgreSQL pool),
+NALGAE_HTTP_READ_TIMEOUT, NALGAE_HTTP_WRITE_TIMEOUT, NALGAE_HTTP_IDLE_TIMEOUT,
+NALGAE_SHUTDOWN_TIMEOUT.
 `
 
 func main() {
@@ -53,6 +58,8 @@ func run(args []string) error {
 		return seed(cfg, args[1:])
 	case "user":
 		return user(cfg, args[1:])
+	case "backup":
+		return backup(cfg, args[1:])
 	case "version", "--version", "-v":
 		fmt.Println("nalgae", version)
 		return nil

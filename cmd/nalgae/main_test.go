@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nalgae/nalgae/models/modelstest"
 )
 
 func TestConfigSecret(t *testing.T) {
@@ -54,7 +56,7 @@ func TestConfigSecret(t *testing.T) {
 
 func TestUserCreateFromStdinAndMigrate(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("DATABASE_URL", "sqlite://"+filepath.Join(dir, "cli.db"))
+	t.Setenv("DATABASE_URL", modelstest.NewDatabaseURL(t))
 	t.Setenv("NALGAE_ENV", "development")
 	if err := run([]string{"migrate"}); err != nil {
 		t.Fatalf("migrate: %v", err)

@@ -4,6 +4,7 @@
 package migrations
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/go-gormigrate/gormigrate/v2"
@@ -25,12 +26,56 @@ func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {
 	}, all)
 }
 
-// Migrate applies every pending migration.
+// Migrate applies every pending migration. Several instances may start at
+// once: on PostgreSQL they queue on an advisory lock, so the migrations run
+// exactly once and the others find nothing left to do. SQLite needs nothing
+// of the kind: its write lock already lets one migrating process in at a time.
 func Migrate(db *gorm.DB) error {
+	if db.Dialector.Name() != "postgres" {
+		return migrate(db)
+	}
+	return withMigrationLock(context.Background(), db, migrate)
+}
+
+func migrate(db *gorm.DB) error {
 	if err := newMigrator(db).Migrate(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+// migrationLockKey names the PostgreSQL advisory lock every Nalgae instance
+// takes around its migrations ("nalg" in ASCII). The lock's second half is
+// the schema, so that the lock serialises exactly the instances that migrate
+// the same tables (tests migrate many schemas of one database at once).
+const migrationLockKey int32 = 0x6e616c67
+
+// withMigrationLock holds the advisory lock on one dedicated connection and
+// runs fn over that same connection, so that it needs no second connection
+// from the pool (a pool of one would otherwise wait for itself forever). The
+// lock is a session lock: it is released by the unlock, or by PostgreSQL when
+// the connection dies with a crashed instance.
+func withMigrationLock(ctx context.Context, db *gorm.DB, fn func(*gorm.DB) error) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: connect: %w", err)
+	}
+	defer conn.Close()
+	const lock = "SELECT pg_advisory_lock($1, hashtext(coalesce(current_schema(), '')))"
+	const unlock = "SELECT pg_advisory_unlock($1, hashtext(coalesce(current_schema(), '')))"
+	if _, err := conn.ExecContext(ctx, lock, migrationLockKey); err != nil {
+		return fmt.Errorf("migrate: take the migration lock: %w", err)
+	}
+	defer func() {
+		_, _ = conn.ExecContext(context.Background(), unlock, migrationLockKey)
+	}()
+	locked := db.Session(&gorm.Session{NewDB: true, Context: ctx})
+	locked.Statement.ConnPool = conn
+	return fn(locked)
 }
 
 // Latest is the id of the newest migration this binary knows.

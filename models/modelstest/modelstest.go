@@ -17,15 +17,30 @@ import (
 	"github.com/nalgae/nalgae/models/migrations"
 )
 
-// NewDB opens a fresh, migrated SQLite database in t's temp dir.
+// NewDB opens a fresh, migrated database of the dialect under test (see
+// Dialect): a SQLite file in t's temp dir, or a new PostgreSQL schema that
+// is dropped when t ends.
 func NewDB(t testing.TB) *gorm.DB {
 	t.Helper()
-	return openFile(t, filepath.Join(t.TempDir(), "nalgae.db"), true)
+	if Dialect() == models.Postgres {
+		return open(t, pgMigrated(t), false)
+	}
+	return open(t, NewDatabaseURL(t), true)
 }
 
-func openFile(t testing.TB, path string, migrate bool) *gorm.DB {
+// NewEmptyDB is NewDB without the migrations.
+func NewEmptyDB(t testing.TB) *gorm.DB {
 	t.Helper()
-	db, err := models.Open(path)
+	return open(t, NewDatabaseURL(t), false)
+}
+
+// testPool keeps each test's PostgreSQL pool small: many tests run at once,
+// and the server's max_connections is shared by all of them.
+var testPool = models.Pool{MaxOpenConns: 4, MaxIdleConns: 2}
+
+func open(t testing.TB, databaseURL string, migrate bool) *gorm.DB {
+	t.Helper()
+	db, err := models.OpenWithPool(databaseURL, testPool)
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
@@ -40,13 +55,19 @@ func openFile(t testing.TB, path string, migrate bool) *gorm.DB {
 
 // Template builds a database once with build and returns a function that
 // gives each caller its own copy, so that tests which write stay independent
-// without paying for the build again.
+// without paying for the build again. On SQLite a copy is a copy of the file;
+// on PostgreSQL a new schema with the template's rows.
 func Template(t testing.TB, build func(*gorm.DB)) func(testing.TB) *gorm.DB {
 	t.Helper()
+	if Dialect() == models.Postgres {
+		return pgTemplate(t, build)
+	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "template.db")
-	db := openFile(t, src, true)
+	db := open(t, src, true)
 	build(db)
+	// Fold the WAL into the main file, so that copying that one file copies
+	// everything.
 	if err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
 		t.Fatalf("checkpoint template: %v", err)
 	}
@@ -57,7 +78,7 @@ func Template(t testing.TB, build func(*gorm.DB)) func(testing.TB) *gorm.DB {
 		if err := copyFile(src, dst); err != nil {
 			t.Fatalf("copy template database: %v", err)
 		}
-		return openFile(t, dst, false)
+		return open(t, dst, false)
 	}
 }
 
