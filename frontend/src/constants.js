@@ -2,3 +2,10 @@
 export const KINDS = ['search_ad', 'shopping_ad', 'live_commerce', 'smart_store', 'short_clip', 'sns']
 export const STATUSES = ['draft', 'submitted', 'approved', 'returned']
 export const ROLES = ['admin', 'professor', 'student', 'merchant', 'city']
+
+// Imports (SPEC §5): the largest file the API takes, and the campaign kinds
+// a file can be imported into (a SearchAd report: search_ad and shopping_ad;
+// the live-commerce template: live_commerce).
+export const MAX_IMPORT_MB = 20
+export const IMPORT_KINDS = ['search_ad', 'shopping_ad', 'live_commerce']
+export const IMPORT_ACCEPT = '.csv,.tsv,.txt,.xlsx'

@@ -67,13 +67,16 @@ function buildURL(path, query) {
 
 async function send(method, url, body, token) {
   const headers = { Accept: 'application/json' }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  // A FormData body goes as it is: the browser writes its multipart
+  // Content-Type with the boundary, so it must not be set here.
+  const form = typeof FormData !== 'undefined' && body instanceof FormData
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json'
   if (token) headers.Authorization = 'Bearer ' + token
   try {
     return await fetch(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
       credentials: 'same-origin',
     })
   } catch (err) {
@@ -104,10 +107,10 @@ export function refreshSession() {
 
 const noRefresh = new Set(['/auth/login', '/auth/refresh', '/auth/logout'])
 
-/** request calls the API and answers the decoded JSON (null for 204). A 401
- * is answered by one refresh and one retry, so an expired access token never
- * shows; when the refresh fails too, the session has ended. */
-export async function request(method, path, { body, query, raw = false } = {}) {
+/** respond sends a request and answers the Response, whatever its status.
+ * A 401 is answered by one refresh and one retry, so an expired access token
+ * never shows; when the refresh fails too, the session has ended. */
+async function respond(method, path, { body, query } = {}) {
   const url = buildURL(path, query)
   const usedToken = accessToken
   let res = await send(method, url, body, usedToken)
@@ -123,11 +126,46 @@ export async function request(method, path, { body, query, raw = false } = {}) {
     } // else another request refreshed meanwhile: just retry with its token
     if (retry) res = await send(method, url, body, accessToken)
   }
-  if (!res.ok) throw await toApiError(res)
-  if (raw) return res
+  return res
+}
+
+async function decode(res) {
   if (res.status === 204) return null
   const text = await res.text()
   return text ? JSON.parse(text) : null
+}
+
+/** request calls the API and answers the decoded JSON (null for 204), or
+ * throws ApiError. */
+export async function request(method, path, { body, query, raw = false } = {}) {
+  const res = await respond(method, path, { body, query })
+  if (!res.ok) throw await toApiError(res)
+  if (raw) return res
+  return decode(res)
+}
+
+/** upload posts a file as multipart/form-data in the field `field` ("file")
+ * and answers the decoded JSON. An import refused for its rows answers 422
+ * with the same body as its preview ({…, errors: [{line, column, message}]});
+ * that answer is returned as a result, not thrown, so that the rows' errors
+ * can be shown. Every other failure (413 too large, 415 not a table, 422 a
+ * file for another place, …) throws ApiError. */
+export async function upload(path, file, { query, field = 'file', filename } = {}) {
+  const form = new FormData()
+  if (filename !== undefined) form.append(field, file, filename)
+  else form.append(field, file)
+  const res = await respond('POST', path, { body: form, query })
+  if (res.status === 422) {
+    let body = null
+    try {
+      body = await res.clone().json()
+    } catch {
+      body = null
+    }
+    if (body && typeof body === 'object' && !body.error && Array.isArray(body.errors)) return body
+  }
+  if (!res.ok) throw await toApiError(res)
+  return decode(res)
 }
 
 export const api = {
