@@ -1,6 +1,8 @@
 package imports
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nalgae/nalgae/models/civil"
 )
@@ -357,6 +360,28 @@ func TestLimits(t *testing.T) {
 	if _, err := ParseMetrics("long.csv", []byte(long)); !errors.As(err, &ferr) {
 		t.Errorf("a long cell: %v", err)
 	}
+	// A zip bomb: 80 MiB of XML packed into a hundred KiB or so is refused on
+	// its declared size, before anything is unpacked.
+	var bomb bytes.Buffer
+	zw := zip.NewWriter(&bomb)
+	entry, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := bytes.Repeat([]byte("<row><c><v>1</v></c></row>"), 1<<15)
+	for written := 0; written < 80<<20; written += len(chunk) {
+		if _, err := entry.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := ParseMetrics("bomb.xlsx", bomb.Bytes()); !errors.As(err, &ferr) || ferr.Kind != TooLarge || time.Since(start) > time.Second {
+		t.Errorf("a %d KiB zip of 80 MiB: %v after %v", bomb.Len()>>10, err, time.Since(start))
+	}
+
 	// A file bad on every line lists MaxIssues errors and counts the rest.
 	var bad strings.Builder
 	bad.WriteString("일별,노출수,클릭수\n")
