@@ -46,8 +46,8 @@ run: build
 test: test-go test-frontend test-e2e
 
 ## test-go: every Go test on SQLite; then again on PostgreSQL when TEST_DATABASE_URL is set
-##   (postgres://user@host:port/db of a server where that user may create databases;
-##   each test gets a database of its own, dropped after it)
+##   (postgres://user@host:port/db where that user may create schemas; each test gets a
+##   schema of its own, dropped after it)
 test-go:
 	@start=$$(date +%s); \
 	NALGAE_TEST_DIALECT=sqlite $(GO) test -count=1 ./... || exit 1; \

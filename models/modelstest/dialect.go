@@ -27,7 +27,7 @@ import (
 // runs on both databases (`make test` runs it twice):
 //
 //	NALGAE_TEST_DIALECT=sqlite (or unset)  SQLite files in temp dirs
-//	NALGAE_TEST_DIALECT=postgres           a database per test on the server
+//	NALGAE_TEST_DIALECT=postgres           a schema per test in the database
 //	                                       TEST_DATABASE_URL names
 //
 // TEST_DATABASE_URL (postgres://user@host:port/db) must let its user create
@@ -55,9 +55,9 @@ func Only(t testing.TB, d models.Dialect) {
 	}
 }
 
-// NewDatabaseURL creates an empty database (no migrations) that lives as long
-// as t and returns the DATABASE_URL that opens it: for tests that open the
-// database themselves, or run the nalgae binary on it.
+// NewDatabaseURL creates an empty database (no migrations; on PostgreSQL a
+// schema) that lives as long as t and returns the DATABASE_URL that opens it:
+// for tests that open the database themselves, or run the nalgae binary on it.
 func NewDatabaseURL(t testing.TB) string {
 	t.Helper()
 	if Dialect() == models.Postgres {
@@ -147,23 +147,149 @@ func pgMigrated(t testing.TB) string {
 	return u
 }
 
-// pgTemplate builds a template schema once with real migrations; each clone
-// is a new schema with the same tables, made by the recorded migration, and
-// a copy of the template's rows and sequence positions.
+// pgTemplate builds a template schema once with real migrations. A clone is
+// a schema of the same tables (made by the recorded migration) holding a copy
+// of the template's rows and sequence positions. Making the tables is most
+// of that cost, so a clone's schema is not dropped when its test ends but
+// kept for the next clone, which empties it and copies the rows afresh; the
+// template's test drops them all at its end.
 func pgTemplate(t testing.TB, build func(*gorm.DB)) func(testing.TB) *gorm.DB {
 	t.Helper()
 	rec := recordedMigration(t)
+	admin, server := pgAdmin(t)
 	src, srcURL := createPgSchema(t)
 	db := open(t, srcURL, true)
 	build(db)
 	models.Close(db)
+	c := &pgClones{src: src, rec: rec, sequences: sequencePositions(t, src)}
+	t.Cleanup(func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, name := range c.all {
+			if _, err := admin.Exec("DROP SCHEMA IF EXISTS " + name + " CASCADE"); err != nil {
+				t.Errorf("drop test schema %s: %v", name, err)
+			}
+		}
+	})
 	return func(t testing.TB) *gorm.DB {
 		t.Helper()
-		name, u := createPgSchema(t)
-		replay(t, name, rec.ddl)
-		copyRows(t, src, name, rec.tables)
-		return open(t, u, false)
+		name := c.checkout(t)
+		// Registered before open's Close, so it runs after it: the schema
+		// goes back once no connection uses it.
+		t.Cleanup(func() { c.checkin(name) })
+		u := *server
+		q := u.Query()
+		q.Set("search_path", name)
+		u.RawQuery = q.Encode()
+		return open(t, u.String(), false)
 	}
+}
+
+// pgClones are the schemas cloned from one template.
+type pgClones struct {
+	src       string
+	rec       migrationRecording
+	sequences map[string]sequencePosition // of the template
+	mu        sync.Mutex
+	free      []string // used copies, to be refilled before reuse
+	all       []string
+}
+
+type sequencePosition struct {
+	last   int64
+	called bool
+}
+
+// checkout gives a schema holding exactly the template's rows.
+func (c *pgClones) checkout(t testing.TB) string {
+	t.Helper()
+	admin, _ := pgAdmin(t)
+	c.mu.Lock()
+	var name string
+	if n := len(c.free); n > 0 {
+		name, c.free = c.free[n-1], c.free[:n-1]
+	}
+	c.mu.Unlock()
+	if name == "" {
+		name = randomName("nalgae_test_")
+		if _, err := admin.Exec("CREATE SCHEMA " + name); err != nil {
+			t.Fatalf("create test schema: %v", err)
+		}
+		c.mu.Lock()
+		c.all = append(c.all, name)
+		c.mu.Unlock()
+		replay(t, name, c.rec.ddl)
+	}
+	c.fill(t, name)
+	return name
+}
+
+func (c *pgClones) checkin(name string) {
+	c.mu.Lock()
+	c.free = append(c.free, name)
+	c.mu.Unlock()
+}
+
+// fill empties schema dst and copies the template's rows and sequence
+// positions into it, in one transaction. Rows go in table-creation order
+// (parents first) and out in the reverse; audit_events refuses DELETE, and
+// has no foreign keys, so it is truncated.
+func (c *pgClones) fill(t testing.TB, dst string) {
+	t.Helper()
+	admin, _ := pgAdmin(t)
+	tx, err := admin.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	exec := func(stmt string, args ...any) {
+		t.Helper()
+		if _, err := tx.Exec(stmt, args...); err != nil {
+			t.Fatalf("fill test schema: %s: %v", stmt, err)
+		}
+	}
+	tables := c.rec.tables
+	for i := len(tables) - 1; i >= 0; i-- {
+		if tables[i] == "audit_events" {
+			exec(fmt.Sprintf("TRUNCATE %s.%q", dst, tables[i]))
+		} else {
+			exec(fmt.Sprintf("DELETE FROM %s.%q", dst, tables[i]))
+		}
+	}
+	for _, table := range tables {
+		exec(fmt.Sprintf("INSERT INTO %s.%q SELECT * FROM %s.%q", dst, table, c.src, table))
+	}
+	for seq, pos := range c.sequences {
+		exec("SELECT setval($1, $2, $3)", fmt.Sprintf("%s.%q", dst, seq), pos.last, pos.called)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sequencePositions reads where each sequence of schema stands.
+func sequencePositions(t testing.TB, schema string) map[string]sequencePosition {
+	t.Helper()
+	admin, _ := pgAdmin(t)
+	rows, err := admin.Query(`SELECT sequencename, COALESCE(last_value, start_value), last_value IS NOT NULL
+		FROM pg_sequences WHERE schemaname = $1`, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]sequencePosition{}
+	for rows.Next() {
+		var seq string
+		var pos sequencePosition
+		if err := rows.Scan(&seq, &pos.last, &pos.called); err != nil {
+			t.Fatal(err)
+		}
+		out[seq] = pos
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // migrationRecording is what migrations.Migrate sends to an empty schema.
@@ -248,47 +374,6 @@ func replay(t testing.TB, schema string, statements []string) {
 	for _, stmt := range statements {
 		if _, err := tx.Exec(stmt); err != nil {
 			t.Fatalf("replay %q: %v", stmt, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// copyRows copies every row of tables, and the position of every sequence,
-// from schema src to schema dst.
-func copyRows(t testing.TB, src, dst string, tables []string) {
-	t.Helper()
-	admin, _ := pgAdmin(t)
-	tx, err := admin.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	for _, table := range tables {
-		if _, err := tx.Exec(fmt.Sprintf(`INSERT INTO %s.%q SELECT * FROM %s.%q`, dst, table, src, table)); err != nil {
-			t.Fatalf("copy %s: %v", table, err)
-		}
-	}
-	rows, err := tx.Query(`SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = $1 AND last_value IS NOT NULL`, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	positions := map[string]int64{}
-	for rows.Next() {
-		var seq string
-		var last int64
-		if err := rows.Scan(&seq, &last); err != nil {
-			t.Fatal(err)
-		}
-		positions[seq] = last
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	for seq, last := range positions {
-		if _, err := tx.Exec(`SELECT setval($1, $2)`, fmt.Sprintf("%s.%q", dst, seq), last); err != nil {
-			t.Fatalf("set sequence %s: %v", seq, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
