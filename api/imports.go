@@ -120,7 +120,9 @@ type importer func(c echo.Context, id uint64, file models.ImportFile, dryRun boo
 // importHandler checks access before reading the body (an outsider learns
 // nothing from a 413 or a parse error), then previews or applies. An apply
 // refused for the file's errors answers 422 with the same body as a preview.
-func (s *Server) importHandler(check func(c echo.Context, id uint64) error, run importer) echo.HandlerFunc {
+// Each upload that reaches the parser is counted by kind and outcome
+// (previewed, applied, refused, unreadable) for /metrics.
+func (s *Server) importHandler(kind string, check func(c echo.Context, id uint64) error, run importer) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id, err := pathID(c, "id")
 		if err != nil {
@@ -140,13 +142,20 @@ func (s *Server) importHandler(check func(c echo.Context, id uint64) error, run 
 		res, err := run(c, id, file, preview)
 		var ferr *imports.FileError
 		if errors.As(err, &ferr) {
+			s.countImport(kind, "unreadable")
 			return fileError(ferr)
 		}
 		if err != nil {
 			return err
 		}
-		if res.Refused() {
+		switch {
+		case res.Refused():
+			s.countImport(kind, "refused")
 			return c.JSON(http.StatusUnprocessableEntity, res)
+		case preview:
+			s.countImport(kind, "previewed")
+		default:
+			s.countImport(kind, "applied")
 		}
 		return c.JSON(http.StatusOK, res)
 	}
@@ -166,7 +175,7 @@ func fileError(e *imports.FileError) error {
 }
 
 func (s *Server) importMetrics() echo.HandlerFunc {
-	return s.importHandler(
+	return s.importHandler("metrics",
 		func(c echo.Context, id uint64) error { return s.store.CanImportMetrics(ctx(c), actor(c), id) },
 		func(c echo.Context, id uint64, f models.ImportFile, dry bool) (*models.ImportResult, error) {
 			return s.store.ImportMetrics(ctx(c), actor(c), id, f, dry)
@@ -174,7 +183,7 @@ func (s *Server) importMetrics() echo.HandlerFunc {
 }
 
 func (s *Server) importSales() echo.HandlerFunc {
-	return s.importHandler(
+	return s.importHandler("sales",
 		func(c echo.Context, id uint64) error { return s.store.CanImportSales(ctx(c), actor(c), id) },
 		func(c echo.Context, id uint64, f models.ImportFile, dry bool) (*models.ImportResult, error) {
 			return s.store.ImportSales(ctx(c), actor(c), id, f, dry)

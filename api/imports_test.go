@@ -217,6 +217,15 @@ func TestImportPreviewAndRefusal(t *testing.T) {
 	for _, bad := range []string{"maybe", "2"} {
 		expectStatus(t, env.upload(url+"?dry_run="+bad, "a.csv", importFixture(t, "searchad.tsv"), student), http.StatusUnprocessableEntity)
 	}
+	metrics := env.do("GET", "/metrics", nil, "").Body.String()
+	for _, want := range []string{
+		`nalgae_imports_total{kind="metrics",outcome="previewed"} 2`,
+		`nalgae_imports_total{kind="metrics",outcome="refused"} 1`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 }
 
 // TestImportFilesThatAreNotWhatTheyClaim answers 4xx in words.
