@@ -98,3 +98,40 @@ func listTop[T any](c echo.Context, list func(context.Context, models.Actor, mod
 	}
 	return c.JSON(http.StatusOK, page)
 }
+
+// transition runs a workflow action (submit, approve, return, confirm) on
+// the object with the path's id; the body may carry a note and a version.
+func transition[T any](action string, do func(context.Context, models.Actor, uint64, string, string, *int64) (T, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		var req transitionRequest
+		if err := bind(c, &req); err != nil {
+			return err
+		}
+		out, err := do(ctx(c), actor(c), id, action, req.Note, req.Version)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, out)
+	}
+}
+
+// kpisOf answers the KPIs of the object with the path's id.
+func kpisOf[T any](c echo.Context, compute func(context.Context, models.Actor, uint64, models.KPIQuery) (T, error)) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	q, err := kpiQuery(c)
+	if err != nil {
+		return err
+	}
+	out, err := compute(ctx(c), actor(c), id, q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}

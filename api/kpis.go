@@ -48,35 +48,11 @@ func kpiQuery(c echo.Context) (models.KPIQuery, error) {
 }
 
 func (s *Server) campaignKPIs(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	q, err := kpiQuery(c)
-	if err != nil {
-		return err
-	}
-	out, err := s.store.CampaignKPIs(ctx(c), actor(c), id, q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return kpisOf(c, s.store.CampaignKPIs)
 }
 
 func (s *Server) teamKPIs(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	q, err := kpiQuery(c)
-	if err != nil {
-		return err
-	}
-	out, err := s.store.TeamKPIs(ctx(c), actor(c), id, q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return kpisOf(c, s.store.TeamKPIs)
 }
 
 // reportQuery adds the report's filters: from, to (entry days) and kind

@@ -94,19 +94,5 @@ func (s *Server) deleteMetric(c echo.Context) error {
 
 // transitionMetric handles submit, approve and return.
 func (s *Server) transitionMetric(action string) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id, err := pathID(c, "id")
-		if err != nil {
-			return err
-		}
-		var req transitionRequest
-		if err := bind(c, &req); err != nil {
-			return err
-		}
-		m, err := s.store.TransitionMetric(ctx(c), actor(c), id, action, req.Note, req.Version)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, m)
-	}
+	return transition(action, s.store.TransitionMetric)
 }

@@ -61,19 +61,5 @@ func (s *Server) deleteSales(c echo.Context) error {
 
 // transitionSales handles submit, confirm, approve and return.
 func (s *Server) transitionSales(action string) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id, err := pathID(c, "id")
-		if err != nil {
-			return err
-		}
-		var req transitionRequest
-		if err := bind(c, &req); err != nil {
-			return err
-		}
-		r, err := s.store.TransitionSales(ctx(c), actor(c), id, action, req.Note, req.Version)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, r)
-	}
+	return transition(action, s.store.TransitionSales)
 }

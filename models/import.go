@@ -399,25 +399,13 @@ func (s *Store) upsertSales(tx *gorm.DB, run *importRun, rel relation, t *Team) 
 				run.result.Unchanged++
 				continue
 			}
-			before := *r
-			err := r.review().beforeEdit(rel)
-			if err == nil {
-				in.apply(r)
-				r.Source = source
-				err = r.validate(today)
-			}
-			if err == nil {
-				err = r.checkOverlap(tx)
-			}
-			if err != nil {
+			if err := r.edit(tx, rel, in, today); err != nil {
 				if err := run.failWith(sale.Lines, "period_start", what, err); err != nil {
 					return err
 				}
 				continue
 			}
-			if r.SalesKRW != before.SalesKRW || deref(r.Orders, -1) != deref(before.Orders, -1) {
-				r.ConfirmedBy, r.ConfirmedAt = nil, nil
-			}
+			r.Source = source
 			if err := tx.Save(r).Error; err != nil {
 				return fmt.Errorf("update sales: %w", err)
 			}

@@ -156,19 +156,8 @@ func (s *Store) UpdateSales(ctx context.Context, actor Actor, id uint64, in Sale
 			return nil, err
 		}
 		before := *r
-		if err := r.review().beforeEdit(rel); err != nil {
+		if err := r.edit(tx, rel, in, s.today()); err != nil {
 			return nil, err
-		}
-		in.apply(r)
-		if err := r.validate(s.today()); err != nil {
-			return nil, err
-		}
-		if err := r.checkOverlap(tx); err != nil {
-			return nil, err
-		}
-		if r.SalesKRW != before.SalesKRW || r.PeriodStart != before.PeriodStart || r.PeriodEnd != before.PeriodEnd ||
-			r.Channel != before.Channel || deref(r.Orders, -1) != deref(before.Orders, -1) {
-			r.ConfirmedBy, r.ConfirmedAt = nil, nil
 		}
 		if err := tx.Save(r).Error; err != nil {
 			return nil, err
@@ -177,6 +166,30 @@ func (s *Store) UpdateSales(ctx context.Context, actor Actor, id uint64, in Sale
 		return []audit{{action: "update", entity: "sales", entityID: r.ID, programID: t.ProgramID, before: before, after: r}}, nil
 	})
 	return out, err
+}
+
+// edit changes a stored record under SPEC §3's edit rules (approved records
+// only by reviewers; a student's edit goes back to draft), checks the result
+// and that no sale is counted twice, and clears the merchant's confirmation
+// when the figures it covered change. Manual edits and imports both use it;
+// the caller saves.
+func (r *SalesRecord) edit(tx *gorm.DB, rel relation, in SalesInput, today civil.Date) error {
+	before := *r
+	if err := r.review().beforeEdit(rel); err != nil {
+		return err
+	}
+	in.apply(r)
+	if err := r.validate(today); err != nil {
+		return err
+	}
+	if err := r.checkOverlap(tx); err != nil {
+		return err
+	}
+	if r.SalesKRW != before.SalesKRW || r.PeriodStart != before.PeriodStart || r.PeriodEnd != before.PeriodEnd ||
+		r.Channel != before.Channel || deref(r.Orders, -1) != deref(before.Orders, -1) {
+		r.ConfirmedBy, r.ConfirmedAt = nil, nil
+	}
+	return nil
 }
 
 // DeleteSales removes a sales record.
