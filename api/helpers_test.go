@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -102,6 +101,5 @@ func expectStatus(t testing.TB, rec *httptest.ResponseRecorder, want int) {
 	}
 }
 
-var _ = http.StatusOK
 
 func itoa(id uint64) string { return strconv.FormatUint(id, 10) }
