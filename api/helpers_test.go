@@ -101,5 +101,4 @@ func expectStatus(t testing.TB, rec *httptest.ResponseRecorder, want int) {
 	}
 }
 
-
 func itoa(id uint64) string { return strconv.FormatUint(id, 10) }
