@@ -70,3 +70,37 @@ func TestFormatPct(t *testing.T) {
 		}
 	}
 }
+
+// TestProgramGrowthSumsTheTeams: the program's growth is the teams' "after"
+// sales against their "before" sales, each over the team's own windows.
+func TestProgramGrowthSumsTheTeams(t *testing.T) {
+	db := modelstest.NewDB(t)
+	s := models.NewStore(db)
+	w := modelstest.BuildWorld(t, s)
+	all := []models.Status{models.StatusDraft, models.StatusSubmitted, models.StatusApproved, models.StatusReturned}
+	r, err := s.ProgramReport(context.Background(), modelstest.System, w.ProgramA.ID, models.KPIQuery{Statuses: all}, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after int64
+	for _, team := range r.Teams {
+		if team.Windows != nil {
+			before += *team.SalesBeforeKRW
+			after += *team.SalesAfterKRW
+		}
+	}
+	// The world's team A1 has 3,000,000 in September and 6,000,000 in October.
+	if before != 3_000_000 || after != 6_000_000 || r.SalesBeforeKRW != before || r.SalesAfterKRW != after {
+		t.Fatalf("program %d → %d, teams %d → %d", r.SalesBeforeKRW, r.SalesAfterKRW, before, after)
+	}
+	if r.SalesGrowthPct == nil || *r.SalesGrowthPct != 100 {
+		t.Fatalf("program growth %v, want 100", r.SalesGrowthPct)
+	}
+	approved, err := s.ProgramReport(context.Background(), modelstest.System, w.ProgramA.ID, models.KPIQuery{}, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if approved.SalesGrowthPct != nil || approved.SalesBeforeKRW != 0 {
+		t.Fatalf("approved-only report counts unapproved sales: %+v", approved.ProgramGrowth)
+	}
+}
