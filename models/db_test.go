@@ -127,11 +127,16 @@ func TestMigrateConcurrently(t *testing.T) {
 		ID string
 		N  int64
 	}
-	if err := dbs[0].Table("schema_migrations").Select("id, COUNT(*) AS n").Group("id").Scan(&rows).Error; err != nil {
+	if err := dbs[0].Table("schema_migrations").Select("id, COUNT(*) AS n").Group("id").Order("id").Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].ID != migrations.Latest() || rows[0].N != 1 {
-		t.Fatalf("schema_migrations holds %+v, want %s once", rows, migrations.Latest())
+	if len(rows) == 0 || rows[len(rows)-1].ID != migrations.Latest() {
+		t.Fatalf("schema_migrations holds %+v, want up to %s", rows, migrations.Latest())
+	}
+	for _, r := range rows {
+		if r.N != 1 {
+			t.Fatalf("schema_migrations holds %+v, want each migration once", rows)
+		}
 	}
 	for _, db := range dbs {
 		if pending, err := migrations.Pending(db); err != nil || pending {

@@ -70,8 +70,14 @@ func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs [
 			CampaignID                                                      uint64
 			SpendKRW, RevenueKRW, Impressions, Clicks, Conversions, Viewers int64
 		}
-		eq := entryFilter(tx.Model(&MetricEntry{}), q, statuses).
-			Select("campaign_id, "+sumInt("spend_krw")+" AS spend_krw, "+sumInt("revenue_krw")+" AS revenue_krw, "+
+		// Without a date filter the sums come from campaign_sums, which the
+		// database keeps equal to the entries' sums (see the kpi_sums
+		// migration); a date filter needs the entries themselves.
+		eq := entryFilter(tx.Model(&MetricEntry{}), q, statuses)
+		if q.From.IsZero() && q.To.IsZero() {
+			eq = tx.Table("campaign_sums").Where("status IN ?", statuses)
+		}
+		eq = eq.Select("campaign_id, "+sumInt("spend_krw")+" AS spend_krw, "+sumInt("revenue_krw")+" AS revenue_krw, "+
 				sumInt("impressions")+" AS impressions, "+sumInt("clicks")+" AS clicks, "+
 				sumInt("conversions")+" AS conversions, "+sumInt("COALESCE(viewers, 0)")+" AS viewers").
 			Where("campaign_id IN (?)", ids).Group("campaign_id")

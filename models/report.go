@@ -128,28 +128,38 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 		report.Teams = append(report.Teams, row)
 	}
 	report.ProgramGrowth = programGrowth(report.Teams)
-	if report.Series, err = programSeries(tx, inProgram, q, statuses); err != nil {
+	if report.Series, err = programSeries(tx, programID, q, statuses); err != nil {
 		return nil, err
 	}
 	report.Highlights = highlights(report.Teams, byTeam, lang)
 	return report, nil
 }
 
-func programSeries(tx *gorm.DB, inProgram func(*gorm.DB) *gorm.DB, q KPIQuery, statuses []Status) ([]SeriesPoint, error) {
+// programSeries is the program's spend and revenue by day, read from
+// program_daily_sums (kept in step with the entries by the database).
+func programSeries(tx *gorm.DB, programID uint64, q KPIQuery, statuses []Status) ([]SeriesPoint, error) {
 	var rows []struct {
 		Date                 civil.Date
 		SpendKRW, RevenueKRW int64
 	}
-	err := entryFilter(tx.Model(&MetricEntry{}), q, statuses).
-		Select("date, "+sumInt("spend_krw")+" AS spend_krw, "+sumInt("revenue_krw")+" AS revenue_krw").
-		Where("campaign_id IN (?)", campaignIDs(tx, inProgram, q.Kinds)).
-		Group("date").Order("date").Scan(&rows).Error
+	sq := tx.Table("program_daily_sums").Where("program_id = ? AND status IN ?", programID, statuses)
+	if len(q.Kinds) > 0 {
+		sq = sq.Where("kind IN ?", q.Kinds)
+	}
+	if !q.From.IsZero() {
+		sq = sq.Where("date >= ?", q.From)
+	}
+	if !q.To.IsZero() {
+		sq = sq.Where("date <= ?", q.To)
+	}
+	err := sq.Select("date, " + sumInt("spend_krw") + " AS spend_krw, " + sumInt("revenue_krw") + " AS revenue_krw").
+		Group("date").Having("SUM(entries) > 0").Order("date").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("daily series: %w", err)
 	}
-	out := make([]SeriesPoint, len(rows))
-	for i, r := range rows {
-		out[i] = SeriesPoint{Date: r.Date, SpendKRW: r.SpendKRW, RevenueKRW: r.RevenueKRW}
+	out := make([]SeriesPoint, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, SeriesPoint{Date: r.Date, SpendKRW: r.SpendKRW, RevenueKRW: r.RevenueKRW})
 	}
 	return out, nil
 }

@@ -1,0 +1,204 @@
+package migrations
+
+import (
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// kpiSums adds two summary tables that the KPI endpoints and the program
+// report read instead of adding up every metric entry on each request:
+//
+//   - campaign_sums: per campaign and status, the count and the sums of the
+//     figures KPIs are computed from (kpi.Sums);
+//   - program_daily_sums: per program, status, campaign kind and day, the
+//     count of entries and their spend and revenue (the report's daily series).
+//
+// Triggers keep them in step with metric_entries inside the writing
+// transaction, whatever path writes (API, import, seed, a hand-run SQL
+// statement), so they can never disagree with the entries they sum. Moving
+// a campaign to another kind or team, or a team to another program, rebuilds
+// the affected programs' daily rows (rare, administrative changes).
+var kpiSums = &gormigrate.Migration{
+	ID: "20261126_kpi_sums",
+	Migrate: func(tx *gorm.DB) error {
+		stmts := kpiSumsSQLite
+		if tx.Dialector.Name() == "postgres" {
+			stmts = kpiSumsPostgres
+		}
+		for _, s := range stmts {
+			if err := tx.Exec(s).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// The tables and their backfill are the same SQL on both databases; SQLite
+// stores them clustered by their key (WITHOUT ROWID), which is how they are read.
+const (
+	createCampaignSums = `CREATE TABLE "campaign_sums" (
+		campaign_id BIGINT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+		status TEXT NOT NULL,
+		entries BIGINT NOT NULL DEFAULT 0,
+		spend_krw BIGINT NOT NULL DEFAULT 0,
+		revenue_krw BIGINT NOT NULL DEFAULT 0,
+		impressions BIGINT NOT NULL DEFAULT 0,
+		clicks BIGINT NOT NULL DEFAULT 0,
+		conversions BIGINT NOT NULL DEFAULT 0,
+		viewers BIGINT NOT NULL DEFAULT 0,
+		PRIMARY KEY (campaign_id, status))`
+	createProgramDailySums = `CREATE TABLE "program_daily_sums" (
+		program_id BIGINT NOT NULL,
+		status TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		date DATE NOT NULL,
+		entries BIGINT NOT NULL DEFAULT 0,
+		spend_krw BIGINT NOT NULL DEFAULT 0,
+		revenue_krw BIGINT NOT NULL DEFAULT 0,
+		PRIMARY KEY (program_id, status, kind, date))`
+	backfillCampaignSums = `INSERT INTO campaign_sums
+		(campaign_id, status, entries, spend_krw, revenue_krw, impressions, clicks, conversions, viewers)
+		SELECT campaign_id, status, COUNT(*), SUM(spend_krw), SUM(revenue_krw), SUM(impressions),
+			SUM(clicks), SUM(conversions), SUM(COALESCE(viewers, 0))
+		FROM metric_entries GROUP BY campaign_id, status`
+	// The daily sums of entries, shared by the backfill and the rebuilds,
+	// which narrow it to some programs with a WHERE between its parts.
+	dailySumsSelect = `SELECT t.program_id, m.status, c.kind, m.date, COUNT(*), SUM(m.spend_krw), SUM(m.revenue_krw)
+		FROM metric_entries m JOIN campaigns c ON c.id = m.campaign_id JOIN teams t ON t.id = c.team_id`
+	dailySumsInsert  = `INSERT INTO program_daily_sums (program_id, status, kind, date, entries, spend_krw, revenue_krw) `
+	dailySumsGroupBy = ` GROUP BY t.program_id, m.status, c.kind, m.date`
+	backfillDaily    = dailySumsInsert + dailySumsSelect + ` WHERE true` + dailySumsGroupBy
+)
+
+var kpiSumsSQLite = []string{
+	createCampaignSums + ` WITHOUT ROWID`,
+	createProgramDailySums + ` WITHOUT ROWID`,
+	backfillCampaignSums,
+	backfillDaily,
+	`CREATE TRIGGER metric_entries_sums_insert AFTER INSERT ON metric_entries BEGIN ` +
+		sqliteAddEntry("NEW") + ` END`,
+	`CREATE TRIGGER metric_entries_sums_delete AFTER DELETE ON metric_entries BEGIN ` +
+		sqliteSubtractEntry("OLD") + ` END`,
+	// Only a change of a summed column, the status, the day or the campaign
+	// moves sums; a review note or a version bump does not.
+	`CREATE TRIGGER metric_entries_sums_update AFTER UPDATE ON metric_entries
+	 WHEN OLD.status IS NOT NEW.status OR OLD.date IS NOT NEW.date OR OLD.campaign_id IS NOT NEW.campaign_id
+		OR OLD.spend_krw IS NOT NEW.spend_krw OR OLD.revenue_krw IS NOT NEW.revenue_krw
+		OR OLD.impressions IS NOT NEW.impressions OR OLD.clicks IS NOT NEW.clicks
+		OR OLD.conversions IS NOT NEW.conversions OR OLD.viewers IS NOT NEW.viewers
+	 BEGIN ` + sqliteSubtractEntry("OLD") + sqliteAddEntry("NEW") + ` END`,
+	`CREATE TRIGGER campaigns_daily_sums_move AFTER UPDATE OF kind, team_id ON campaigns
+	 WHEN OLD.kind IS NOT NEW.kind OR OLD.team_id IS NOT NEW.team_id BEGIN
+		DELETE FROM program_daily_sums WHERE program_id IN
+			(SELECT program_id FROM teams WHERE id IN (OLD.team_id, NEW.team_id));
+		` + dailySumsInsert + dailySumsSelect + ` WHERE t.program_id IN
+			(SELECT program_id FROM teams WHERE id IN (OLD.team_id, NEW.team_id))` + dailySumsGroupBy + `;
+	 END`,
+	`CREATE TRIGGER teams_daily_sums_move AFTER UPDATE OF program_id ON teams
+	 WHEN OLD.program_id IS NOT NEW.program_id BEGIN
+		DELETE FROM program_daily_sums WHERE program_id IN (OLD.program_id, NEW.program_id);
+		` + dailySumsInsert + dailySumsSelect + ` WHERE t.program_id IN (OLD.program_id, NEW.program_id)` + dailySumsGroupBy + `;
+	 END`,
+}
+
+// sqliteAddEntry adds row r (NEW) of metric_entries to both sums.
+func sqliteAddEntry(r string) string {
+	return `INSERT INTO campaign_sums (campaign_id, status, entries, spend_krw, revenue_krw, impressions, clicks, conversions, viewers)
+		VALUES (` + r + `.campaign_id, ` + r + `.status, 1, ` + r + `.spend_krw, ` + r + `.revenue_krw, ` + r + `.impressions, ` +
+		r + `.clicks, ` + r + `.conversions, COALESCE(` + r + `.viewers, 0))
+		ON CONFLICT (campaign_id, status) DO UPDATE SET entries = entries + 1,
+			spend_krw = spend_krw + excluded.spend_krw, revenue_krw = revenue_krw + excluded.revenue_krw,
+			impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
+			conversions = conversions + excluded.conversions, viewers = viewers + excluded.viewers;
+	` + dailySumsInsert + `SELECT t.program_id, ` + r + `.status, c.kind, ` + r + `.date, 1, ` + r + `.spend_krw, ` + r + `.revenue_krw
+		FROM campaigns c JOIN teams t ON t.id = c.team_id WHERE c.id = ` + r + `.campaign_id
+		ON CONFLICT (program_id, status, kind, date) DO UPDATE SET entries = entries + 1,
+			spend_krw = spend_krw + excluded.spend_krw, revenue_krw = revenue_krw + excluded.revenue_krw;
+	`
+}
+
+// sqliteSubtractEntry takes row r (OLD) of metric_entries out of both sums.
+func sqliteSubtractEntry(r string) string {
+	return `UPDATE campaign_sums SET entries = entries - 1,
+			spend_krw = spend_krw - ` + r + `.spend_krw, revenue_krw = revenue_krw - ` + r + `.revenue_krw,
+			impressions = impressions - ` + r + `.impressions, clicks = clicks - ` + r + `.clicks,
+			conversions = conversions - ` + r + `.conversions, viewers = viewers - COALESCE(` + r + `.viewers, 0)
+		WHERE campaign_id = ` + r + `.campaign_id AND status = ` + r + `.status;
+	UPDATE program_daily_sums SET entries = entries - 1, spend_krw = spend_krw - ` + r + `.spend_krw, revenue_krw = revenue_krw - ` + r + `.revenue_krw
+		WHERE (program_id, kind) = (SELECT t.program_id, c.kind FROM campaigns c JOIN teams t ON t.id = c.team_id
+				WHERE c.id = ` + r + `.campaign_id)
+			AND status = ` + r + `.status AND date = ` + r + `.date;
+	`
+}
+
+var kpiSumsPostgres = []string{
+	createCampaignSums,
+	createProgramDailySums,
+	backfillCampaignSums,
+	backfillDaily,
+	`CREATE OR REPLACE FUNCTION metric_entries_sums() RETURNS trigger AS $$
+	BEGIN
+		IF TG_OP IN ('UPDATE', 'DELETE') THEN
+			UPDATE campaign_sums SET entries = entries - 1,
+				spend_krw = spend_krw - OLD.spend_krw, revenue_krw = revenue_krw - OLD.revenue_krw,
+				impressions = impressions - OLD.impressions, clicks = clicks - OLD.clicks,
+				conversions = conversions - OLD.conversions, viewers = viewers - COALESCE(OLD.viewers, 0)
+			WHERE campaign_id = OLD.campaign_id AND status = OLD.status;
+			UPDATE program_daily_sums p SET entries = p.entries - 1, spend_krw = p.spend_krw - OLD.spend_krw, revenue_krw = p.revenue_krw - OLD.revenue_krw
+			FROM campaigns c JOIN teams t ON t.id = c.team_id
+			WHERE c.id = OLD.campaign_id AND p.program_id = t.program_id AND p.kind = c.kind
+				AND p.status = OLD.status AND p.date = OLD.date;
+		END IF;
+		IF TG_OP IN ('INSERT', 'UPDATE') THEN
+			INSERT INTO campaign_sums (campaign_id, status, entries, spend_krw, revenue_krw, impressions, clicks, conversions, viewers)
+			VALUES (NEW.campaign_id, NEW.status, 1, NEW.spend_krw, NEW.revenue_krw, NEW.impressions, NEW.clicks,
+				NEW.conversions, COALESCE(NEW.viewers, 0))
+			ON CONFLICT (campaign_id, status) DO UPDATE SET entries = campaign_sums.entries + 1,
+				spend_krw = campaign_sums.spend_krw + EXCLUDED.spend_krw,
+				revenue_krw = campaign_sums.revenue_krw + EXCLUDED.revenue_krw,
+				impressions = campaign_sums.impressions + EXCLUDED.impressions,
+				clicks = campaign_sums.clicks + EXCLUDED.clicks,
+				conversions = campaign_sums.conversions + EXCLUDED.conversions,
+				viewers = campaign_sums.viewers + EXCLUDED.viewers;
+			INSERT INTO program_daily_sums (program_id, status, kind, date, entries, spend_krw, revenue_krw)
+			SELECT t.program_id, NEW.status, c.kind, NEW.date, 1, NEW.spend_krw, NEW.revenue_krw
+			FROM campaigns c JOIN teams t ON t.id = c.team_id WHERE c.id = NEW.campaign_id
+			ON CONFLICT (program_id, status, kind, date) DO UPDATE SET
+				entries = program_daily_sums.entries + 1,
+				spend_krw = program_daily_sums.spend_krw + EXCLUDED.spend_krw,
+				revenue_krw = program_daily_sums.revenue_krw + EXCLUDED.revenue_krw;
+		END IF;
+		RETURN NULL;
+	END $$ LANGUAGE plpgsql`,
+	`CREATE TRIGGER metric_entries_sums_insert_delete AFTER INSERT OR DELETE ON metric_entries
+	 FOR EACH ROW EXECUTE FUNCTION metric_entries_sums()`,
+	`CREATE TRIGGER metric_entries_sums_update AFTER UPDATE ON metric_entries FOR EACH ROW
+	 WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.date IS DISTINCT FROM NEW.date
+		OR OLD.campaign_id IS DISTINCT FROM NEW.campaign_id
+		OR OLD.spend_krw IS DISTINCT FROM NEW.spend_krw OR OLD.revenue_krw IS DISTINCT FROM NEW.revenue_krw
+		OR OLD.impressions IS DISTINCT FROM NEW.impressions OR OLD.clicks IS DISTINCT FROM NEW.clicks
+		OR OLD.conversions IS DISTINCT FROM NEW.conversions OR OLD.viewers IS DISTINCT FROM NEW.viewers)
+	 EXECUTE FUNCTION metric_entries_sums()`,
+	`CREATE OR REPLACE FUNCTION program_daily_sums_rebuild(programs BIGINT[]) RETURNS void AS $$
+	BEGIN
+		DELETE FROM program_daily_sums WHERE program_id = ANY(programs);
+		` + dailySumsInsert + dailySumsSelect + ` WHERE t.program_id = ANY(programs)` + dailySumsGroupBy + `;
+	END $$ LANGUAGE plpgsql`,
+	`CREATE OR REPLACE FUNCTION campaigns_daily_sums_move() RETURNS trigger AS $$
+	BEGIN
+		PERFORM program_daily_sums_rebuild(ARRAY(SELECT program_id FROM teams WHERE id IN (OLD.team_id, NEW.team_id)));
+		RETURN NULL;
+	END $$ LANGUAGE plpgsql`,
+	`CREATE TRIGGER campaigns_daily_sums_move AFTER UPDATE OF kind, team_id ON campaigns FOR EACH ROW
+	 WHEN (OLD.kind IS DISTINCT FROM NEW.kind OR OLD.team_id IS DISTINCT FROM NEW.team_id)
+	 EXECUTE FUNCTION campaigns_daily_sums_move()`,
+	`CREATE OR REPLACE FUNCTION teams_daily_sums_move() RETURNS trigger AS $$
+	BEGIN
+		PERFORM program_daily_sums_rebuild(ARRAY[OLD.program_id, NEW.program_id]);
+		RETURN NULL;
+	END $$ LANGUAGE plpgsql`,
+	`CREATE TRIGGER teams_daily_sums_move AFTER UPDATE OF program_id ON teams FOR EACH ROW
+	 WHEN (OLD.program_id IS DISTINCT FROM NEW.program_id)
+	 EXECUTE FUNCTION teams_daily_sums_move()`,
+}
