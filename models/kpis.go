@@ -78,8 +78,8 @@ func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs [
 			eq = tx.Table("campaign_sums").Where("status IN ?", statuses)
 		}
 		eq = eq.Select("campaign_id, "+sumInt("spend_krw")+" AS spend_krw, "+sumInt("revenue_krw")+" AS revenue_krw, "+
-				sumInt("impressions")+" AS impressions, "+sumInt("clicks")+" AS clicks, "+
-				sumInt("conversions")+" AS conversions, "+sumInt("COALESCE(viewers, 0)")+" AS viewers").
+			sumInt("impressions")+" AS impressions, "+sumInt("clicks")+" AS clicks, "+
+			sumInt("conversions")+" AS conversions, "+sumInt("COALESCE(viewers, 0)")+" AS viewers").
 			Where("campaign_id IN (?)", ids).Group("campaign_id")
 		if err := eq.Scan(&rows).Error; err != nil {
 			return nil, fmt.Errorf("sum entries: %w", err)
