@@ -46,17 +46,19 @@ type TeamKPIs struct {
 }
 
 // kpiSource is what KPI figures are computed from: campaigns with their
-// entry sums, and sales records, all read in a few grouped queries.
+// entry sums, and the sales growth of their teams, all read in a few grouped
+// queries whatever the number of teams.
 type kpiSource struct {
 	campaigns []Campaign
-	sums      map[uint64]kpi.Sums // by campaign id
-	sales     map[uint64][]kpi.SalesRecord
+	sums      map[uint64]kpi.Sums    // by campaign id
+	growth    map[uint64]SalesGrowth // by team id
 }
 
 // loadKPISource reads the campaigns matching campaignScope, their entries'
-// sums, and the sales of teamIDs, counting only statuses.
-func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs []uint64, q KPIQuery, statuses []Status) (*kpiSource, error) {
-	src := &kpiSource{sums: map[uint64]kpi.Sums{}, sales: map[uint64][]kpi.SalesRecord{}}
+// sums, and the sales growth of teamIDs over the windows those campaigns
+// (or q) give, counting only statuses.
+func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs []uint64, q KPIQuery, statuses []Status, programEnd, today civil.Date) (*kpiSource, error) {
+	src := &kpiSource{sums: map[uint64]kpi.Sums{}}
 	cq := campaignScope(tx.Model(&Campaign{}))
 	if len(q.Kinds) > 0 {
 		cq = cq.Where("kind IN ?", q.Kinds)
@@ -89,14 +91,10 @@ func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs [
 				Clicks: r.Clicks, Conversions: r.Conversions, Viewers: r.Viewers}
 		}
 	}
-	if len(teamIDs) > 0 {
-		var records []SalesRecord
-		if err := tx.Where("team_id IN ? AND status IN ?", teamIDs, statuses).Find(&records).Error; err != nil {
-			return nil, fmt.Errorf("load sales: %w", err)
-		}
-		for _, r := range records {
-			src.sales[r.TeamID] = append(src.sales[r.TeamID], kpi.SalesRecord{Start: r.PeriodStart, End: r.PeriodEnd, SalesKRW: r.SalesKRW})
-		}
+	var err error
+	src.growth, err = salesGrowth(tx, teamWindows(src.campaigns, teamIDs, q.Windows, programEnd, today), statuses)
+	if err != nil {
+		return nil, err
 	}
 	return src, nil
 }
@@ -118,30 +116,6 @@ func entryFilter(q *gorm.DB, kq KPIQuery, statuses []Status) *gorm.DB {
 		q = q.Where("date <= ?", kq.To)
 	}
 	return q
-}
-
-// growth computes sales growth over explicit windows or, by default, those
-// of the campaigns' spans.
-func growth(records []kpi.SalesRecord, campaigns []Campaign, explicit *kpi.Windows, programEnd, today civil.Date) SalesGrowth {
-	var w kpi.Windows
-	if explicit != nil {
-		w = *explicit
-	} else {
-		spans := make([]kpi.Span, len(campaigns))
-		for i, c := range campaigns {
-			spans[i] = kpi.Span{Start: c.StartsOn}
-			if !c.EndsOn.IsZero() {
-				spans[i].End = ptr(c.EndsOn)
-			}
-		}
-		from, to, ok := kpi.AfterWindow(spans, programEnd, today)
-		if !ok {
-			return SalesGrowth{}
-		}
-		w = kpi.DefaultWindows(from, to)
-	}
-	g := kpi.SalesGrowth(records, w)
-	return SalesGrowth{SalesGrowthPct: g.Pct, SalesBeforeKRW: ptr(g.BeforeKRW), SalesAfterKRW: ptr(g.AfterKRW), Windows: &w}
 }
 
 // block sums the given campaigns' entries into a KPI block.
@@ -175,19 +149,19 @@ func (s *Store) CampaignKPIs(ctx context.Context, actor Actor, id uint64, q KPIQ
 	}
 	statuses := defaultStatuses(q.Statuses, Statuses)
 	q.Kinds = nil
-	src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("id = ?", id) }, []uint64{t.ID}, q, statuses)
-	if err != nil {
-		return nil, err
-	}
 	var program Program
 	if err := first(tx, &program, t.ProgramID); err != nil {
+		return nil, err
+	}
+	src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("id = ?", id) }, []uint64{t.ID}, q, statuses, program.EndsOn, s.today())
+	if err != nil {
 		return nil, err
 	}
 	return &CampaignKPIs{
 		CampaignID:      c.ID,
 		CountedStatuses: statuses,
 		Total:           src.block(src.campaigns),
-		SalesGrowth:     growth(src.sales[t.ID], src.campaigns, q.Windows, program.EndsOn, s.today()),
+		SalesGrowth:     src.growth[t.ID],
 	}, nil
 }
 
@@ -199,12 +173,12 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 		return nil, err
 	}
 	statuses := defaultStatuses(q.Statuses, Statuses)
-	src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("team_id = ?", id) }, []uint64{id}, q, statuses)
-	if err != nil {
-		return nil, err
-	}
 	var program Program
 	if err := first(tx, &program, t.ProgramID); err != nil {
+		return nil, err
+	}
+	src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("team_id = ?", id) }, []uint64{id}, q, statuses, program.EndsOn, s.today())
+	if err != nil {
 		return nil, err
 	}
 	return &TeamKPIs{
@@ -212,7 +186,7 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 		CountedStatuses: statuses,
 		Total:           src.block(src.campaigns),
 		ByKind:          src.byKind(src.campaigns),
-		SalesGrowth:     growth(src.sales[id], src.campaigns, q.Windows, program.EndsOn, s.today()),
+		SalesGrowth:     src.growth[id],
 	}, nil
 }
 

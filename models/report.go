@@ -87,7 +87,8 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 	inProgram := func(db *gorm.DB) *gorm.DB {
 		return db.Where("team_id IN (?)", tx.Session(&gorm.Session{NewDB: true}).Model(&Team{}).Select("id").Where("program_id = ?", programID))
 	}
-	src, err := loadKPISource(tx, inProgram, teamIDs, q, statuses)
+	today := s.today()
+	src, err := loadKPISource(tx, inProgram, teamIDs, q, statuses, program.EndsOn, today)
 	if err != nil {
 		return nil, err
 	}
@@ -113,14 +114,13 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 	if !q.To.IsZero() {
 		report.Filters.To = ptr(q.To)
 	}
-	today := s.today()
 	for _, t := range teams {
 		row := TeamReport{
 			TeamID:      t.ID,
 			TeamName:    t.Name,
 			Total:       src.block(byTeam[t.ID]),
 			ByKind:      src.byKind(byTeam[t.ID]),
-			SalesGrowth: growth(src.sales[t.ID], byTeam[t.ID], q.Windows, program.EndsOn, today),
+			SalesGrowth: src.growth[t.ID],
 		}
 		if t.Merchant != nil {
 			row.MerchantName = t.Merchant.Name

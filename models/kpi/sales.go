@@ -136,8 +136,12 @@ type Growth struct {
 // comes from the exact rationals, not the rounded won, so that small sales do
 // not swing it.
 func SalesGrowth(records []SalesRecord, w Windows) Growth {
-	before := ProratedSales(records, w.BeforeFrom, w.BeforeTo)
-	after := ProratedSales(records, w.AfterFrom, w.AfterTo)
+	return GrowthOf(ProratedSales(records, w.BeforeFrom, w.BeforeTo), ProratedSales(records, w.AfterFrom, w.AfterTo))
+}
+
+// GrowthOf compares exact "before" and "after" sales totals, for callers
+// that add them up in parts (whole records in SQL, partial ones prorated).
+func GrowthOf(before, after *big.Rat) Growth {
 	g := Growth{BeforeKRW: roundWon(before), AfterKRW: roundWon(after)}
 	if before.Sign() == 0 {
 		return g // no "before" sales: growth is not measurable
