@@ -143,6 +143,12 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
 	dsn := "file:" + path + "?" + q.Encode()
+	// Preparing a statement costs SQLite about as much as running a small
+	// one; the connection keeps the prepared statements of the queries it
+	// sees (bounded: IN lists of many lengths make many texts).
+	cfg.PrepareStmt = true
+	cfg.PrepareStmtMaxSize = 512
+	cfg.PrepareStmtTTL = time.Hour
 	db, err := gorm.Open(sqlite.Open(dsn), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

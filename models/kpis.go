@@ -63,6 +63,8 @@ func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs [
 	if len(q.Kinds) > 0 {
 		cq = cq.Where("kind IN ?", q.Kinds)
 	}
+	// Only what KPIs, windows and highlights use: a program has thousands.
+	cq = cq.Select("id, team_id, kind, starts_on, ends_on")
 	if err := cq.Order("starts_on, id").Find(&src.campaigns).Error; err != nil {
 		return nil, fmt.Errorf("load campaigns: %w", err)
 	}

@@ -45,9 +45,11 @@ const windowsPerQuery = 2000
 
 // salesGrowth computes each team's sales growth over its windows, counting
 // sales records of the given statuses. The database adds up the records that
-// lie wholly inside a window; only the few that straddle a window's edge come
-// back to be prorated exactly (kpi.ProratedSales), so a program of a thousand
-// teams with daily records never ships its sales rows to Go.
+// lie wholly inside a window, reading only those windows' index ranges; only
+// records that straddle a window's edge come back to be prorated exactly
+// (kpi.ProratedSales), and none can when every record covers one day, so a
+// program of a thousand teams with daily records never ships its sales rows
+// to Go nor reads the ones outside the windows.
 func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status) (map[uint64]SalesGrowth, error) {
 	teamIDs := make([]uint64, 0, len(windows))
 	for id := range windows {
@@ -59,6 +61,10 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 	for _, id := range teamIDs {
 		sums[id] = totals{new(big.Rat), new(big.Rat)}
 	}
+	longest, err := longestSalesPeriod(tx)
+	if err != nil {
+		return nil, err
+	}
 	for chunk := range slices.Chunk(teamIDs, windowsPerQuery) {
 		with, args := windowsCTE(DialectOf(tx), chunk, windows)
 		var whole []struct {
@@ -66,18 +72,24 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 			BeforeWhole int64
 			AfterWhole  int64
 		}
-		err := tx.Raw(with+`SELECT s.team_id,
-				`+sumInt("CASE WHEN s.period_start >= w.b_from AND s.period_end <= w.b_to THEN s.sales_krw ELSE 0 END")+` AS before_whole,
-				`+sumInt("CASE WHEN s.period_start >= w.a_from AND s.period_end <= w.a_to THEN s.sales_krw ELSE 0 END")+` AS after_whole
-			FROM w JOIN sales_records s ON s.team_id = w.team_id
-			WHERE s.status IN ? AND s.period_start <= s.period_end
-			GROUP BY s.team_id`, append(args, statuses)...).Scan(&whole).Error
+		// One index range (team, status, period_start) per team and window:
+		// a record lies inside [from,to] when it starts and ends in it.
+		inside := func(from, to string) string {
+			return "COALESCE((SELECT " + sumInt("s.sales_krw") + ` FROM sales_records s
+				WHERE s.team_id = w.team_id AND s.status IN ? AND s.period_start >= w.` + from + `
+					AND s.period_start <= w.` + to + ` AND s.period_end <= w.` + to + `), 0)`
+		}
+		err := tx.Raw(with+`SELECT w.team_id, `+inside("b_from", "b_to")+` AS before_whole, `+
+			inside("a_from", "a_to")+` AS after_whole FROM w`, append(args, statuses, statuses)...).Scan(&whole).Error
 		if err != nil {
 			return nil, fmt.Errorf("sum sales inside the windows: %w", err)
 		}
 		for _, r := range whole {
 			sums[r.TeamID].before.Add(sums[r.TeamID].before, new(big.Rat).SetInt64(r.BeforeWhole))
 			sums[r.TeamID].after.Add(sums[r.TeamID].after, new(big.Rat).SetInt64(r.AfterWhole))
+		}
+		if longest == 0 {
+			continue // one-day records never cross a window's edge
 		}
 		var straddling []struct {
 			TeamID      uint64
@@ -142,4 +154,22 @@ func windowsCTE(dialect Dialect, teamIDs []uint64, windows map[uint64]kpi.Window
 	}
 	b.WriteString(") ")
 	return b.String(), args
+}
+
+// longestSalesPeriod is how many days the longest sales record spans beyond
+// its first (0 when every record covers one day), read from an index on
+// that difference (see the kpi_sums migration).
+func longestSalesPeriod(tx *gorm.DB) (int64, error) {
+	expr := "julianday(period_end) - julianday(period_start)"
+	if DialectOf(tx) == Postgres {
+		expr = "period_end - period_start"
+	}
+	var longest *float64
+	if err := tx.Raw("SELECT MAX(" + expr + ") FROM sales_records").Scan(&longest).Error; err != nil {
+		return 0, fmt.Errorf("longest sales period: %w", err)
+	}
+	if longest == nil || *longest <= 0 {
+		return 0, nil
+	}
+	return int64(*longest), nil
 }

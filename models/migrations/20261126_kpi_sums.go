@@ -5,7 +5,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// kpiSums adds two summary tables that the KPI endpoints and the program
+// kpiSums adds the indexes sales growth reads and two summary tables that the KPI endpoints and the program
 // report read instead of adding up every metric entry on each request:
 //
 //   - campaign_sums: per campaign and status, the count and the sums of the
@@ -33,6 +33,16 @@ var kpiSums = &gormigrate.Migration{
 		return nil
 	},
 }
+
+// Sales growth sums a team's records inside a window from one range of this
+// covering index (it replaces the index on team_id alone, its prefix); the
+// longest record's span, read from idx_sales_records_days, tells whether any
+// record can cross a window's edge at all.
+const (
+	salesWindowIndex = `CREATE INDEX idx_sales_records_window
+		ON sales_records (team_id, status, period_start, period_end, sales_krw)`
+	dropSalesTeamIndex = `DROP INDEX idx_sales_records_team_id`
+)
 
 // The tables and their backfill are the same SQL on both databases; SQLite
 // stores them clustered by their key (WITHOUT ROWID), which is how they are read.
@@ -72,6 +82,9 @@ const (
 )
 
 var kpiSumsSQLite = []string{
+	salesWindowIndex,
+	dropSalesTeamIndex,
+	`CREATE INDEX idx_sales_records_days ON sales_records ((julianday(period_end) - julianday(period_start)))`,
 	createCampaignSums + ` WITHOUT ROWID`,
 	createProgramDailySums + ` WITHOUT ROWID`,
 	backfillCampaignSums,
@@ -133,6 +146,9 @@ func sqliteSubtractEntry(r string) string {
 }
 
 var kpiSumsPostgres = []string{
+	salesWindowIndex,
+	dropSalesTeamIndex,
+	`CREATE INDEX idx_sales_records_days ON sales_records ((period_end - period_start))`,
 	createCampaignSums,
 	createProgramDailySums,
 	backfillCampaignSums,
