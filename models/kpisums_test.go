@@ -1,14 +1,18 @@
 package models_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/kpi"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
 
@@ -78,13 +82,22 @@ func summaryMismatches(t *testing.T, db *gorm.DB) []string {
 			SUM(m.spend_krw) AS spend_krw, SUM(m.revenue_krw) AS revenue_krw
 			FROM metric_entries m JOIN campaigns c ON c.id = m.campaign_id JOIN teams t ON t.id = c.team_id
 			GROUP BY t.program_id, m.status, c.kind, m.date`))
+	month := "substr(period_start, 1, 7)"
+	if models.DialectOf(db) == models.Postgres {
+		month = "to_char(period_start, 'YYYY-MM')"
+	}
+	compare("sales_month_sums",
+		load(`SELECT `+key("team_id", "status", "month")+` AS key, records AS entries, sales_krw AS spend_krw FROM sales_month_sums`),
+		load(`SELECT `+key("team_id", "status", month)+` AS key, COUNT(*) AS entries, SUM(sales_krw) AS spend_krw
+			FROM sales_records WHERE period_start = period_end GROUP BY team_id, status, `+month))
 	return bad
 }
 
 // The summary tables equal the entries' sums after every kind of change the
 // database can see: inserts, edits of figures, status changes, moves to
-// another day, deletes, a campaign changing kind or team, and a team moving
-// to another program — each done by plain SQL, as any writer might.
+// another day, deletes, a campaign changing kind or team, a team moving to
+// another program, and sales records changing amount, status, period or team
+// — each done by plain SQL, as any writer might.
 func TestSummaryTablesFollowEveryWrite(t *testing.T) {
 	db := modelstest.NewDB(t)
 	must := func(err error) {
@@ -129,6 +142,20 @@ func TestSummaryTablesFollowEveryWrite(t *testing.T) {
 			ids = append(ids, e.ID)
 		}
 	}
+	var salesIDs []uint64
+	for i, team := range teams {
+		for d := range 40 {
+			end := start.AddDays(d * 3)
+			if d%5 == 0 {
+				end = end.AddDays(d) // some records span days
+			}
+			r := models.SalesRecord{TeamID: team.ID, PeriodStart: start.AddDays(d * 3), PeriodEnd: end, Channel: models.ChannelAll,
+				SalesKRW: rng.Int64N(5e6) + int64(i), Status: models.Statuses[rng.IntN(4)], Version: 1}
+			must(db.Create(&r).Error)
+			salesIDs = append(salesIDs, r.ID)
+		}
+	}
+	salesID := func() uint64 { return salesIDs[rng.IntN(len(salesIDs))] }
 	steps := []struct {
 		name string
 		sql  string
@@ -145,9 +172,23 @@ func TestSummaryTablesFollowEveryWrite(t *testing.T) {
 		{"delete", "DELETE FROM metric_entries WHERE id = ?",
 			func() []any { return []any{ids[rng.IntN(len(ids))]} }},
 		{"campaign changes kind", "UPDATE campaigns SET kind = ? WHERE id = ?",
-			func() []any { return []any{models.Kinds[rng.IntN(len(models.Kinds))], campaigns[rng.IntN(len(campaigns))].ID} }},
+			func() []any {
+				return []any{models.Kinds[rng.IntN(len(models.Kinds))], campaigns[rng.IntN(len(campaigns))].ID}
+			}},
 		{"campaign moves to another team", "UPDATE campaigns SET team_id = ? WHERE id = ?",
 			func() []any { return []any{teams[rng.IntN(len(teams))].ID, campaigns[rng.IntN(len(campaigns))].ID} }},
+		{"sales amount", "UPDATE sales_records SET sales_krw = ? WHERE id = ?",
+			func() []any { return []any{rng.Int64N(9e6), salesID()} }},
+		{"sales status", "UPDATE sales_records SET status = ? WHERE id = ?",
+			func() []any { return []any{models.Statuses[rng.IntN(4)], salesID()} }},
+		{"sales becomes one day or several", "UPDATE sales_records SET period_end = CASE WHEN period_end = period_start THEN ? ELSE period_start END WHERE id = ?",
+			func() []any { return []any{start.AddDays(400), salesID()} }},
+		{"sales moves a month", "UPDATE sales_records SET period_start = ?, period_end = ? WHERE id = ?",
+			func() []any { d := start.AddDays(200 + rng.IntN(60)); return []any{d, d, salesID()} }},
+		{"sales to another team", "UPDATE sales_records SET team_id = ? WHERE id = ?",
+			func() []any { return []any{teams[rng.IntN(len(teams))].ID, salesID()} }},
+		{"sales deleted", "DELETE FROM sales_records WHERE id = ?",
+			func() []any { return []any{salesID()} }},
 		{"team moves to another program", "UPDATE teams SET program_id = ? WHERE id = ?",
 			func() []any { return []any{programs[rng.IntN(2)].ID, teams[rng.IntN(len(teams))].ID} }},
 	}
@@ -160,6 +201,74 @@ func TestSummaryTablesFollowEveryWrite(t *testing.T) {
 			if bad := summaryMismatches(t, db); len(bad) > 0 {
 				t.Fatalf("round %d, after %q: %v", round, st.name, bad)
 			}
+		}
+	}
+}
+
+// Sales growth read through the monthly sums and the ragged window ends
+// equals kpi.SalesGrowth over every record, to the won and to the last bit
+// of the percentage: for daily records and records of many days, windows
+// cut anywhere in a month or on its edges, and every statuses filter.
+func TestSalesGrowthEqualsEveryRecordProrated(t *testing.T) {
+	db := modelstest.NewDB(t)
+	store := models.NewStore(db)
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := civil.MustParse("2025-01-01")
+	p := models.Program{Name: "P", City: "c", University: "u", Partner: "n", Course: "m",
+		StartsOn: start, EndsOn: start.AddDays(700), Status: models.ProgramActive, Version: 1}
+	must(db.Create(&p).Error)
+	m := models.Merchant{Name: "M", Category: "c", Region: "r", Version: 1}
+	must(db.Create(&m).Error)
+	team := models.Team{ProgramID: p.ID, Name: "T", MerchantID: m.ID, Version: 1}
+	must(db.Create(&team).Error)
+	rng := rand.New(rand.NewPCG(3, 5))
+	var records []models.SalesRecord
+	for d := range 600 {
+		for _, ch := range []string{models.ChannelOnline, models.ChannelOffline} {
+			status := models.Statuses[rng.IntN(len(models.Statuses))]
+			records = append(records, models.SalesRecord{TeamID: team.ID, PeriodStart: start.AddDays(d), PeriodEnd: start.AddDays(d),
+				Channel: ch, SalesKRW: rng.Int64N(3_000_000), Status: status, Version: 1})
+		}
+	}
+	for range 40 {
+		from := start.AddDays(rng.IntN(650))
+		records = append(records, models.SalesRecord{TeamID: team.ID, PeriodStart: from, PeriodEnd: from.AddDays(1 + rng.IntN(90)),
+			Channel: models.ChannelAll, SalesKRW: rng.Int64N(90_000_000), Status: models.Statuses[rng.IntN(len(models.Statuses))], Version: 1})
+	}
+	must(db.CreateInBatches(&records, 200).Error)
+	admin := models.Actor{UserID: 1, Role: models.RoleAdmin}
+	// Window ends on and around month edges, and anywhere.
+	day := func() civil.Date {
+		if rng.IntN(2) == 0 {
+			first := civil.Date{Year: 2025 + rng.IntN(2), Month: time.Month(1 + rng.IntN(12)), Day: 1}
+			return first.AddDays(rng.IntN(3) - 1)
+		}
+		return start.AddDays(rng.IntN(700) - 30)
+	}
+	for i := range 60 {
+		a, b, c, d := day(), day(), day(), day()
+		dates := []civil.Date{a, b, c, d}
+		slices.SortFunc(dates, func(x, y civil.Date) int { return x.DaysSince(y) })
+		w := kpi.Windows{BeforeFrom: dates[0], BeforeTo: dates[1], AfterFrom: dates[2], AfterTo: dates[3]}
+		statuses := models.Statuses[:1+rng.IntN(len(models.Statuses))]
+		got, err := store.TeamKPIs(context.Background(), admin, team.ID, models.KPIQuery{Windows: &w, Statuses: statuses})
+		must(err)
+		var counted []kpi.SalesRecord
+		for _, r := range records {
+			if slices.Contains(statuses, r.Status) {
+				counted = append(counted, kpi.SalesRecord{Start: r.PeriodStart, End: r.PeriodEnd, SalesKRW: r.SalesKRW})
+			}
+		}
+		want := kpi.SalesGrowth(counted, w)
+		if *got.SalesBeforeKRW != want.BeforeKRW || *got.SalesAfterKRW != want.AfterKRW ||
+			(got.SalesGrowthPct == nil) != (want.Pct == nil) || (want.Pct != nil && *got.SalesGrowthPct != *want.Pct) {
+			t.Fatalf("case %d, windows %+v, statuses %v: got before %d after %d pct %v; every record prorated gives %d, %d, %v",
+				i, w, statuses, *got.SalesBeforeKRW, *got.SalesAfterKRW, got.SalesGrowthPct, want.BeforeKRW, want.AfterKRW, want.Pct)
 		}
 	}
 }

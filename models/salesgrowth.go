@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -39,17 +40,18 @@ func teamWindows(campaigns []Campaign, teamIDs []uint64, explicit *kpi.Windows, 
 	return out
 }
 
-// windowsPerQuery bounds the teams of one sales query: five bound values
-// each stay well under SQLite's (32766) and PostgreSQL's (65535) limits.
+// windowsPerQuery bounds the teams of one sales query: thirteen bound values
+// each stay under SQLite's (32766) and PostgreSQL's (65535) limits.
 const windowsPerQuery = 2000
 
 // salesGrowth computes each team's sales growth over its windows, counting
-// sales records of the given statuses. The database adds up the records that
-// lie wholly inside a window, reading only those windows' index ranges; only
-// records that straddle a window's edge come back to be prorated exactly
-// (kpi.ProratedSales), and none can when every record covers one day, so a
-// program of a thousand teams with daily records never ships its sales rows
-// to Go nor reads the ones outside the windows.
+// sales records of the given statuses, exactly as kpi.SalesGrowth would from
+// every record, without reading every record: a one-day record (the usual
+// daily figure) lies wholly inside or outside a window, so the database adds
+// up the windows' whole months from sales_month_sums and only the days at
+// their ragged ends from the records; the few records spanning several days
+// come back to be prorated exactly (kpi.ProratedSales). A program of a
+// thousand teams with a year of daily records reads a few dozen rows a team.
 func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status) (map[uint64]SalesGrowth, error) {
 	teamIDs := make([]uint64, 0, len(windows))
 	for id := range windows {
@@ -61,37 +63,35 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 	for _, id := range teamIDs {
 		sums[id] = totals{new(big.Rat), new(big.Rat)}
 	}
-	longest, err := longestSalesPeriod(tx)
-	if err != nil {
-		return nil, err
-	}
 	for chunk := range slices.Chunk(teamIDs, windowsPerQuery) {
 		with, args := windowsCTE(DialectOf(tx), chunk, windows)
-		var whole []struct {
-			TeamID      uint64
-			BeforeWhole int64
-			AfterWhole  int64
+		// One-day records inside the window from … to: its whole months'
+		// sums and the days before the first and after the last whole month.
+		days := func(w string) string {
+			edge := func(n string) string {
+				return `COALESCE((SELECT ` + sumInt("s.sales_krw") + ` FROM sales_records s
+					WHERE s.team_id = w.team_id AND s.status IN ? AND s.period_start >= w.` + w + n + `_from
+						AND s.period_start <= w.` + w + n + `_to AND s.period_end = s.period_start), 0)`
+			}
+			return `COALESCE((SELECT ` + sumInt("m.sales_krw") + ` FROM sales_month_sums m
+					WHERE m.team_id = w.team_id AND m.status IN ? AND m.month >= w.` + w + `_month_from
+						AND m.month <= w.` + w + `_month_to), 0) + ` + edge("_head") + ` + ` + edge("_tail")
 		}
-		// One index range (team, status, period_start) per team and window:
-		// a record lies inside [from,to] when it starts and ends in it.
-		inside := func(from, to string) string {
-			return "COALESCE((SELECT " + sumInt("s.sales_krw") + ` FROM sales_records s
-				WHERE s.team_id = w.team_id AND s.status IN ? AND s.period_start >= w.` + from + `
-					AND s.period_start <= w.` + to + ` AND s.period_end <= w.` + to + `), 0)`
+		var daily []struct {
+			TeamID     uint64
+			BeforeDays int64
+			AfterDays  int64
 		}
-		err := tx.Raw(with+`SELECT w.team_id, `+inside("b_from", "b_to")+` AS before_whole, `+
-			inside("a_from", "a_to")+` AS after_whole FROM w`, append(args, statuses, statuses)...).Scan(&whole).Error
+		err := tx.Raw(with+`SELECT w.team_id, `+days("b")+` AS before_days, `+days("a")+` AS after_days FROM w`,
+			append(args, statuses, statuses, statuses, statuses, statuses, statuses)...).Scan(&daily).Error
 		if err != nil {
-			return nil, fmt.Errorf("sum sales inside the windows: %w", err)
+			return nil, fmt.Errorf("sum one-day sales inside the windows: %w", err)
 		}
-		for _, r := range whole {
-			sums[r.TeamID].before.Add(sums[r.TeamID].before, new(big.Rat).SetInt64(r.BeforeWhole))
-			sums[r.TeamID].after.Add(sums[r.TeamID].after, new(big.Rat).SetInt64(r.AfterWhole))
+		for _, r := range daily {
+			sums[r.TeamID].before.Add(sums[r.TeamID].before, new(big.Rat).SetInt64(r.BeforeDays))
+			sums[r.TeamID].after.Add(sums[r.TeamID].after, new(big.Rat).SetInt64(r.AfterDays))
 		}
-		if longest == 0 {
-			continue // one-day records never cross a window's edge
-		}
-		var straddling []struct {
+		var spans []struct {
 			TeamID      uint64
 			PeriodStart civil.Date
 			PeriodEnd   civil.Date
@@ -99,24 +99,16 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 		}
 		err = tx.Raw(with+`SELECT s.team_id, s.period_start, s.period_end, s.sales_krw
 			FROM w JOIN sales_records s ON s.team_id = w.team_id
-			WHERE s.status IN ? AND s.period_start <= s.period_end AND (
-				(s.period_start < w.b_from AND s.period_end >= w.b_from) OR (s.period_start <= w.b_to AND s.period_end > w.b_to) OR
-				(s.period_start < w.a_from AND s.period_end >= w.a_from) OR (s.period_start <= w.a_to AND s.period_end > w.a_to))
-			ORDER BY s.team_id, s.id`, append(args, statuses)...).Scan(&straddling).Error
+			WHERE s.status IN ? AND s.period_start < s.period_end
+			ORDER BY s.team_id, s.period_start`, append(args, statuses)...).Scan(&spans).Error
 		if err != nil {
-			return nil, fmt.Errorf("load sales across window edges: %w", err)
+			return nil, fmt.Errorf("load sales records of several days: %w", err)
 		}
-		for _, r := range straddling {
+		for _, r := range spans {
 			rec := []kpi.SalesRecord{{Start: r.PeriodStart, End: r.PeriodEnd, SalesKRW: r.SalesKRW}}
 			w := windows[r.TeamID]
-			// Whole-window records were summed above; a straddling record
-			// is prorated only over the window whose edge it crosses.
-			if !within(r.PeriodStart, r.PeriodEnd, w.BeforeFrom, w.BeforeTo) {
-				sums[r.TeamID].before.Add(sums[r.TeamID].before, kpi.ProratedSales(rec, w.BeforeFrom, w.BeforeTo))
-			}
-			if !within(r.PeriodStart, r.PeriodEnd, w.AfterFrom, w.AfterTo) {
-				sums[r.TeamID].after.Add(sums[r.TeamID].after, kpi.ProratedSales(rec, w.AfterFrom, w.AfterTo))
-			}
+			sums[r.TeamID].before.Add(sums[r.TeamID].before, kpi.ProratedSales(rec, w.BeforeFrom, w.BeforeTo))
+			sums[r.TeamID].after.Add(sums[r.TeamID].after, kpi.ProratedSales(rec, w.AfterFrom, w.AfterTo))
 		}
 	}
 	out := make(map[uint64]SalesGrowth, len(teamIDs))
@@ -128,48 +120,75 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 	return out, nil
 }
 
-// within reports whether [start,end] lies inside [from,to].
-func within(start, end, from, to civil.Date) bool {
-	return !start.Before(from) && !end.After(to)
+// monthSplit cuts the window [from,to] into its whole calendar months
+// (monthFrom to monthTo, as sales_month_sums keys them; an empty range when
+// there is none) and the days before and after them (head and tail; an empty
+// range is one whose from is after its to).
+type monthSplit struct {
+	monthFrom, monthTo string
+	headFrom, headTo   civil.Date
+	tailFrom, tailTo   civil.Date
 }
 
-// windowsCTE is "WITH w(team_id, bf, bt, af, at) AS (VALUES …)" for the
-// teams, with its bound values. PostgreSQL needs the values' types spelled
-// out; SQLite compares its ISO date text as it is.
-func windowsCTE(dialect Dialect, teamIDs []uint64, windows map[uint64]kpi.Windows) (string, []any) {
-	row := "(?, ?, ?, ?, ?)"
-	if dialect == Postgres {
-		row = "(CAST(? AS BIGINT), CAST(? AS DATE), CAST(? AS DATE), CAST(? AS DATE), CAST(? AS DATE))"
+func splitMonths(from, to civil.Date) monthSplit {
+	first := from
+	if first.Day != 1 {
+		first = civil.Of(time.Date(from.Year, from.Month+1, 1, 0, 0, 0, 0, time.UTC))
 	}
+	// last is the last day of the last whole month: the day before the
+	// first of the month after to's, unless to ends its month.
+	afterTo := to.AddDays(1)
+	last := to
+	if afterTo.Day != 1 {
+		last = civil.Date{Year: to.Year, Month: to.Month, Day: 1}.AddDays(-1)
+	}
+	if last.Before(first) {
+		// No whole month: every day is a "head" day; the month range is
+		// empty because "9" sorts after any year.
+		return monthSplit{monthFrom: "9", monthTo: "0", headFrom: from, headTo: to, tailFrom: to.AddDays(1), tailTo: to}
+	}
+	return monthSplit{
+		monthFrom: first.String()[:7], monthTo: last.String()[:7],
+		headFrom: from, headTo: first.AddDays(-1),
+		tailFrom: last.AddDays(1), tailTo: to,
+	}
+}
+
+// windowsCTE is "WITH w(team_id, …) AS (VALUES …)" for the teams: each
+// window split into whole months and ragged ends, with its bound values.
+// PostgreSQL needs the values' types spelled out; SQLite compares its ISO
+// date text as it is.
+func windowsCTE(dialect Dialect, teamIDs []uint64, windows map[uint64]kpi.Windows) (string, []any) {
+	const cols = 13
+	cast := func(v, typ string) string {
+		if dialect == Postgres {
+			return "CAST(" + v + " AS " + typ + ")"
+		}
+		return v
+	}
+	row := "(" + cast("?", "BIGINT")
+	for range 2 {
+		row += ", " + cast("?", "TEXT") + ", " + cast("?", "TEXT")
+		for range 4 {
+			row += ", " + cast("?", "DATE")
+		}
+	}
+	row += ")"
 	var b strings.Builder
-	b.WriteString("WITH w (team_id, b_from, b_to, a_from, a_to) AS (VALUES ")
-	args := make([]any, 0, 5*len(teamIDs))
+	b.WriteString(`WITH w (team_id, b_month_from, b_month_to, b_head_from, b_head_to, b_tail_from, b_tail_to,
+		a_month_from, a_month_to, a_head_from, a_head_to, a_tail_from, a_tail_to) AS (VALUES `)
+	args := make([]any, 0, cols*len(teamIDs))
 	for i, id := range teamIDs {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(row)
 		w := windows[id]
-		args = append(args, id, w.BeforeFrom, w.BeforeTo, w.AfterFrom, w.AfterTo)
+		before, after := splitMonths(w.BeforeFrom, w.BeforeTo), splitMonths(w.AfterFrom, w.AfterTo)
+		args = append(args, id,
+			before.monthFrom, before.monthTo, before.headFrom, before.headTo, before.tailFrom, before.tailTo,
+			after.monthFrom, after.monthTo, after.headFrom, after.headTo, after.tailFrom, after.tailTo)
 	}
 	b.WriteString(") ")
 	return b.String(), args
-}
-
-// longestSalesPeriod is how many days the longest sales record spans beyond
-// its first (0 when every record covers one day), read from an index on
-// that difference (see the kpi_sums migration).
-func longestSalesPeriod(tx *gorm.DB) (int64, error) {
-	expr := "julianday(period_end) - julianday(period_start)"
-	if DialectOf(tx) == Postgres {
-		expr = "period_end - period_start"
-	}
-	var longest *float64
-	if err := tx.Raw("SELECT MAX(" + expr + ") FROM sales_records").Scan(&longest).Error; err != nil {
-		return 0, fmt.Errorf("longest sales period: %w", err)
-	}
-	if longest == nil || *longest <= 0 {
-		return 0, nil
-	}
-	return int64(*longest), nil
 }

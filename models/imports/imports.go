@@ -53,8 +53,10 @@ import (
 
 // The limits of a file.
 const (
-	MaxFileBytes     = 20 << 20
-	MaxLines         = 100_000
+	MaxFileBytes = 20 << 20
+	// MaxLines lets a year of a keyword-level report (a few hundred rows a
+	// day) in, while the byte limit keeps any file's parse bounded.
+	MaxLines         = 250_000
 	MaxColumns       = 1000
 	MaxCellBytes     = 4096
 	MaxUnpackedBytes = 64 << 20

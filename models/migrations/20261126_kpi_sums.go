@@ -5,7 +5,8 @@ import (
 	"gorm.io/gorm"
 )
 
-// kpiSums adds the indexes sales growth reads and two summary tables that the KPI endpoints and the program
+// kpiSums adds the indexes and the monthly sums sales growth reads, and two
+// summary tables of the entries that the KPI endpoints and the program
 // report read instead of adding up every metric entry on each request:
 //
 //   - campaign_sums: per campaign and status, the count and the sums of the
@@ -34,15 +35,40 @@ var kpiSums = &gormigrate.Migration{
 	},
 }
 
-// Sales growth sums a team's records inside a window from one range of this
-// covering index (it replaces the index on team_id alone, its prefix); the
-// longest record's span, read from idx_sales_records_days, tells whether any
-// record can cross a window's edge at all.
+// Sales growth reads one-day sales records (the usual daily figures) through
+// sales_month_sums, a month's total per team and status, plus the days at a
+// window's ragged ends from this covering index (which replaces the index on
+// team_id alone, its prefix); the few records that span several days come
+// from a partial index of their own and are prorated exactly in Go.
 const (
 	salesWindowIndex = `CREATE INDEX idx_sales_records_window
 		ON sales_records (team_id, status, period_start, period_end, sales_krw)`
-	dropSalesTeamIndex = `DROP INDEX idx_sales_records_team_id`
+	dropSalesTeamIndex   = `DROP INDEX idx_sales_records_team_id`
+	salesSpanIndex       = `CREATE INDEX idx_sales_records_spans ON sales_records (team_id, status, period_start) WHERE period_start < period_end`
+	createSalesMonthSums = `CREATE TABLE "sales_month_sums" (
+		team_id BIGINT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+		status TEXT NOT NULL,
+		month TEXT NOT NULL,
+		records BIGINT NOT NULL DEFAULT 0,
+		sales_krw BIGINT NOT NULL DEFAULT 0,
+		PRIMARY KEY (team_id, status, month))`
 )
+
+// salesMonthSQL is the month key ('2026-03') of a date expression.
+func salesMonthSQL(postgres bool, date string) string {
+	if postgres {
+		return "to_char(" + date + ", 'YYYY-MM')"
+	}
+	return "substr(" + date + ", 1, 7)"
+}
+
+// salesMonthBackfill sums the existing one-day records by month.
+func salesMonthBackfill(postgres bool) string {
+	month := salesMonthSQL(postgres, "period_start")
+	return `INSERT INTO sales_month_sums (team_id, status, month, records, sales_krw)
+		SELECT team_id, status, ` + month + `, COUNT(*), SUM(sales_krw) FROM sales_records
+		WHERE period_start = period_end GROUP BY team_id, status, ` + month
+}
 
 // The tables and their backfill are the same SQL on both databases; SQLite
 // stores them clustered by their key (WITHOUT ROWID), which is how they are read.
@@ -84,7 +110,17 @@ const (
 var kpiSumsSQLite = []string{
 	salesWindowIndex,
 	dropSalesTeamIndex,
-	`CREATE INDEX idx_sales_records_days ON sales_records ((julianday(period_end) - julianday(period_start)))`,
+	salesSpanIndex,
+	createSalesMonthSums + ` WITHOUT ROWID`,
+	salesMonthBackfill(false),
+	`CREATE TRIGGER sales_records_months_insert AFTER INSERT ON sales_records
+	 WHEN NEW.period_start = NEW.period_end BEGIN ` + sqliteAddSales("NEW") + ` END`,
+	`CREATE TRIGGER sales_records_months_delete AFTER DELETE ON sales_records
+	 WHEN OLD.period_start = OLD.period_end BEGIN ` + sqliteSubtractSales("OLD") + ` END`,
+	`CREATE TRIGGER sales_records_months_update AFTER UPDATE ON sales_records
+	 WHEN OLD.team_id IS NOT NEW.team_id OR OLD.status IS NOT NEW.status OR OLD.sales_krw IS NOT NEW.sales_krw
+		OR OLD.period_start IS NOT NEW.period_start OR OLD.period_end IS NOT NEW.period_end BEGIN
+		` + sqliteSubtractSales("OLD") + sqliteAddSales("NEW") + ` END`,
 	createCampaignSums + ` WITHOUT ROWID`,
 	createProgramDailySums + ` WITHOUT ROWID`,
 	backfillCampaignSums,
@@ -148,7 +184,30 @@ func sqliteSubtractEntry(r string) string {
 var kpiSumsPostgres = []string{
 	salesWindowIndex,
 	dropSalesTeamIndex,
-	`CREATE INDEX idx_sales_records_days ON sales_records ((period_end - period_start))`,
+	salesSpanIndex,
+	createSalesMonthSums,
+	salesMonthBackfill(true),
+	`CREATE OR REPLACE FUNCTION sales_records_months() RETURNS trigger AS $$
+	BEGIN
+		IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.period_start = OLD.period_end THEN
+			UPDATE sales_month_sums SET records = records - 1, sales_krw = sales_krw - OLD.sales_krw
+			WHERE team_id = OLD.team_id AND status = OLD.status AND month = to_char(OLD.period_start, 'YYYY-MM');
+		END IF;
+		IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.period_start = NEW.period_end THEN
+			INSERT INTO sales_month_sums (team_id, status, month, records, sales_krw)
+			VALUES (NEW.team_id, NEW.status, to_char(NEW.period_start, 'YYYY-MM'), 1, NEW.sales_krw)
+			ON CONFLICT (team_id, status, month) DO UPDATE SET records = sales_month_sums.records + 1,
+				sales_krw = sales_month_sums.sales_krw + EXCLUDED.sales_krw;
+		END IF;
+		RETURN NULL;
+	END $$ LANGUAGE plpgsql`,
+	`CREATE TRIGGER sales_records_months_insert_delete AFTER INSERT OR DELETE ON sales_records
+	 FOR EACH ROW EXECUTE FUNCTION sales_records_months()`,
+	`CREATE TRIGGER sales_records_months_update AFTER UPDATE ON sales_records FOR EACH ROW
+	 WHEN (OLD.team_id IS DISTINCT FROM NEW.team_id OR OLD.status IS DISTINCT FROM NEW.status
+		OR OLD.sales_krw IS DISTINCT FROM NEW.sales_krw OR OLD.period_start IS DISTINCT FROM NEW.period_start
+		OR OLD.period_end IS DISTINCT FROM NEW.period_end)
+	 EXECUTE FUNCTION sales_records_months()`,
 	createCampaignSums,
 	createProgramDailySums,
 	backfillCampaignSums,
@@ -217,4 +276,23 @@ var kpiSumsPostgres = []string{
 	`CREATE TRIGGER teams_daily_sums_move AFTER UPDATE OF program_id ON teams FOR EACH ROW
 	 WHEN (OLD.program_id IS DISTINCT FROM NEW.program_id)
 	 EXECUTE FUNCTION teams_daily_sums_move()`,
+}
+
+// sqliteAddSales adds row r (NEW) of sales_records to its month when it is a
+// one-day record.
+func sqliteAddSales(r string) string {
+	return `INSERT INTO sales_month_sums (team_id, status, month, records, sales_krw)
+		SELECT ` + r + `.team_id, ` + r + `.status, ` + salesMonthSQL(false, r+".period_start") + `, 1, ` + r + `.sales_krw
+		WHERE ` + r + `.period_start = ` + r + `.period_end
+		ON CONFLICT (team_id, status, month) DO UPDATE SET records = records + 1, sales_krw = sales_krw + excluded.sales_krw;
+	`
+}
+
+// sqliteSubtractSales takes row r (OLD) of sales_records out of its month
+// when it is a one-day record.
+func sqliteSubtractSales(r string) string {
+	return `UPDATE sales_month_sums SET records = records - 1, sales_krw = sales_krw - ` + r + `.sales_krw
+		WHERE ` + r + `.period_start = ` + r + `.period_end AND team_id = ` + r + `.team_id AND status = ` + r + `.status
+			AND month = ` + salesMonthSQL(false, r+".period_start") + `;
+	`
 }
