@@ -37,44 +37,6 @@ func verifyOK(t testing.TB, db *gorm.DB) int64 {
 	return n
 }
 
-// tamper changes the audit log as someone with direct access to the database
-// could: in one transaction it lifts the append-only trigger, runs fn and
-// puts the trigger back (PostgreSQL test schemas are reused, so the schema
-// must end as it began).
-func tamper(t testing.TB, db *gorm.DB, fn func(tx *gorm.DB) error) {
-	t.Helper()
-	lift := []string{`DROP TRIGGER audit_events_no_update`, `DROP TRIGGER audit_events_no_delete`}
-	restore := []string{
-		`CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
-		 BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`,
-		`CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
-		 BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`,
-	}
-	if models.DialectOf(db) == models.Postgres {
-		lift = []string{`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`}
-		restore = []string{`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`}
-	}
-	err := db.Transaction(func(tx *gorm.DB) error {
-		for _, s := range lift {
-			if err := tx.Exec(s).Error; err != nil {
-				return fmt.Errorf("%s: %w", s, err)
-			}
-		}
-		if err := fn(tx); err != nil {
-			return err
-		}
-		for _, s := range restore {
-			if err := tx.Exec(s).Error; err != nil {
-				return fmt.Errorf("%s: %w", s, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("tamper: %v", err)
-	}
-}
-
 // The hashed content is a stored format: these hashes (computed apart from
 // Go, from the package documentation) must never change.
 func TestAuditChainHashIsStable(t *testing.T) {
@@ -257,7 +219,7 @@ func TestAuditChainTamperIsFound(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			db := clone(t)
 			verifyOK(t, db)
-			tamper(t, db, tt.tamper)
+			modelstest.TamperAudit(t, db, tt.tamper)
 			v, err := models.VerifyAuditChain(t.Context(), db)
 			if err != nil {
 				t.Fatal(err)
