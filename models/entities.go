@@ -259,6 +259,17 @@ func (r RawJSON) MarshalJSON() ([]byte, error) {
 	return []byte(r), nil
 }
 
+// UnmarshalJSON keeps the JSON as it came, so that Go clients can read
+// answers that carry stored JSON.
+func (r *RawJSON) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*r = ""
+		return nil
+	}
+	*r = RawJSON(b)
+	return nil
+}
+
 func toRawJSON(v any) RawJSON {
 	if v == nil {
 		return ""
