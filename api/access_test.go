@@ -158,6 +158,12 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 			want: "200 200 200 200 404 404 404 404 401"},
 		{method: "PATCH", path: "/api/v1/users/:id", url: v1("/users/%d", w.Student.ID), body: map[string]any{"name": "박학생2"},
 			want: "200 403 403 403 404 404 404 404 401"},
+		// A user's own data is the admin's to export and erase; those who may
+		// look the user up (professors, the user) get 403, others 404.
+		{method: "GET", path: "/api/v1/users/:id/export", url: v1("/users/%d/export", w.Student.ID),
+			want: "200 403 403 403 404 404 404 404 401"},
+		{method: "POST", path: "/api/v1/users/:id/anonymise", url: v1("/users/%d/anonymise", w.Student.ID),
+			want: "200 403 403 403 404 404 404 404 401"},
 
 		{method: "GET", path: "/api/v1/programs", url: v1("/programs"),
 			want: "200 200 200 200 200 200 200 200 401",

@@ -63,6 +63,8 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/users", Who: whoAdmin, Summary: "Create a user", Body: userRequest{}, Resp: models.User{}, Status: 201, handler: s.createUser},
 		{Method: "GET", Path: "/users/:id", Who: "admin; yourself; professors: students and merchant owners", Summary: "Get a user", Resp: models.User{}, Status: 200, handler: s.getUser},
 		{Method: "PATCH", Path: "/users/:id", Who: whoAdmin, Summary: "Change a user (disabling revokes their sessions)", Body: userRequest{}, Resp: models.User{}, Status: 200, handler: s.updateUser},
+		{Method: "GET", Path: "/users/:id/export", Who: whoAdmin, Summary: "Everything stored about a user, as one JSON document: profile, staff roles, team memberships, merchants owned, comments, evaluations given, entries and sales reviewed or confirmed, audit events by and about them, session metadata (never a password or token hash); the export is audited", Resp: models.UserExport{}, Status: 200, handler: s.exportUser},
+		{Method: "POST", Path: "/users/:id/anonymise", Who: whoAdmin, Summary: "Anonymise a user who leaves: name and email become placeholders, login is disabled, sessions are revoked, their comments' text is replaced; their teams' entries, sales and KPIs stay as they are; idempotent", Resp: models.User{}, Status: 200, handler: s.anonymiseUser},
 
 		{Method: "GET", Path: "/programs", Who: whoUser, Summary: "List the programs you may read", Query: list, Resp: models.Page[models.Program]{}, Status: 200, handler: s.listPrograms},
 		{Method: "POST", Path: "/programs", Who: whoAdmin, Summary: "Create a program", Body: programRequest{}, Resp: models.Program{}, Status: 201, handler: s.createProgram},

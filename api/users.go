@@ -46,3 +46,11 @@ func (s *Server) getUser(c echo.Context) error {
 func (s *Server) updateUser(c echo.Context) error {
 	return writeOne(c, http.StatusOK, userRequest.input, s.store.UpdateUser)
 }
+
+func (s *Server) exportUser(c echo.Context) error {
+	return getOne(c, s.store.ExportUser)
+}
+
+func (s *Server) anonymiseUser(c echo.Context) error {
+	return getOne(c, s.store.AnonymiseUser)
+}

@@ -130,13 +130,15 @@ func TestMigrateConcurrently(t *testing.T) {
 	if err := dbs[0].Table("schema_migrations").Select("id, COUNT(*) AS n").Group("id").Order("id").Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) == 0 || rows[len(rows)-1].ID != migrations.Latest() {
-		t.Fatalf("schema_migrations holds %+v, want up to %s", rows, migrations.Latest())
-	}
+	latest := false
 	for _, r := range rows {
+		latest = latest || r.ID == migrations.Latest()
 		if r.N != 1 {
 			t.Fatalf("schema_migrations holds %+v, want each migration once", rows)
 		}
+	}
+	if !latest {
+		t.Fatalf("schema_migrations holds %+v, want %s among them", rows, migrations.Latest())
 	}
 	for _, db := range dbs {
 		if pending, err := migrations.Pending(db); err != nil || pending {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/nalgae/nalgae/models/auditchain"
 	"github.com/nalgae/nalgae/models/civil"
 )
 
@@ -197,9 +198,41 @@ type AuditEvent struct {
 	Before    RawJSON   `json:"before" gorm:"type:text"`
 	After     RawJSON   `json:"after" gorm:"type:text"`
 	IP        string    `json:"ip" gorm:"column:ip;not null;default:''"`
+	// PrevHash is the Hash of the event before this one (auditchain.Genesis
+	// for the first); Hash covers this event's content and PrevHash, so
+	// that changing or removing an event breaks the chain (VerifyAuditChain).
+	PrevHash  string    `json:"prev_hash" gorm:"not null;default:''"`
+	Hash      string    `json:"hash" gorm:"not null;default:''"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
+
+// chainEvent is the part of the event its hash covers.
+func (e *AuditEvent) chainEvent() auditchain.Event {
+	return auditchain.Event{
+		PrevHash: e.PrevHash, At: e.At, UserID: e.UserID, Action: e.Action, Entity: e.Entity,
+		EntityID: e.EntityID, ProgramID: e.ProgramID, Before: string(e.Before), After: string(e.After), IP: e.IP,
+	}
+}
+
+// AuditChainHead is the end of the audit chain: the last event, its hash and
+// how many events the chain holds. Appending an event locks this one row, so
+// that concurrent writers append one after the other instead of forking the
+// chain; and a verifier compares the chain's end with it, so that removing
+// the newest events is noticed too.
+type AuditChainHead struct {
+	ID        uint64 `gorm:"primaryKey"`
+	LastID    uint64 `gorm:"not null"`
+	LastHash  string `gorm:"not null"`
+	Events    int64  `gorm:"not null"`
+	UpdatedAt time.Time
+}
+
+// TableName names the one-row table.
+func (AuditChainHead) TableName() string { return "audit_chain_head" }
+
+// auditHeadID is the id of the chain head's only row.
+const auditHeadID = 1
 
 // RefreshToken is the hash of an opaque refresh token. Tokens of one login
 // share a family; replaying a used token revokes the family.
@@ -224,6 +257,17 @@ func (r RawJSON) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return []byte(r), nil
+}
+
+// UnmarshalJSON keeps the JSON as it came, so that Go clients can read
+// answers that carry stored JSON.
+func (r *RawJSON) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*r = ""
+		return nil
+	}
+	*r = RawJSON(b)
+	return nil
 }
 
 func toRawJSON(v any) RawJSON {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/nalgae/nalgae/models/civil"
 )
@@ -63,16 +64,29 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *gorm.DB) ([]
 	})
 }
 
+// appendAudit adds events to the audit chain, each linked to the one before
+// by its hash. It locks the chain head first: on PostgreSQL, concurrent
+// transactions queue on that row lock until the one ahead commits, so each
+// appends to the chain as the last committed writer left it. (On SQLite the
+// write lock taken at BEGIN IMMEDIATE already lets one writer in at a time.)
 func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
+	if len(events) == 0 {
+		return nil
+	}
+	var head AuditChainHead
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&head, auditHeadID).Error; err != nil {
+		return fmt.Errorf("lock the audit chain head: %w", err)
+	}
 	now := nowUTC()
 	for _, ev := range events {
 		row := AuditEvent{
-			At:     now,
-			Action: ev.action,
-			Entity: ev.entity,
-			Before: toRawJSON(ev.before),
-			After:  toRawJSON(ev.after),
-			IP:     actor.IP,
+			At:       now,
+			Action:   ev.action,
+			Entity:   ev.entity,
+			Before:   toRawJSON(ev.before),
+			After:    toRawJSON(ev.after),
+			IP:       actor.IP,
+			PrevHash: head.LastHash,
 		}
 		if actor.UserID != 0 {
 			row.UserID = ptr(actor.UserID)
@@ -83,9 +97,16 @@ func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
 		if ev.programID != 0 {
 			row.ProgramID = ptr(ev.programID)
 		}
+		row.Hash = row.chainEvent().Hash()
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("append audit event: %w", err)
 		}
+		head.LastID, head.LastHash, head.Events = row.ID, row.Hash, head.Events+1
+	}
+	err := tx.Model(&AuditChainHead{}).Where("id = ?", auditHeadID).
+		Updates(map[string]any{"last_id": head.LastID, "last_hash": head.LastHash, "events": head.Events, "updated_at": now}).Error
+	if err != nil {
+		return fmt.Errorf("move the audit chain head: %w", err)
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ Usage:
                                           add a user (password from stdin if omitted)
   nalgae backup FILE                      write a consistent SQLite snapshot while the server runs
                                           (PostgreSQL: use pg_dump)
+  nalgae audit verify                     check the audit log's hash chain; names the first broken link
   nalgae version                          print the version
 
 Environment: DATABASE_URL (SQLite path, sqlite:// or file: prefix, or postgres://…),
@@ -60,6 +61,8 @@ func run(args []string) error {
 		return user(cfg, args[1:])
 	case "backup":
 		return backup(cfg, args[1:])
+	case "audit":
+		return audit(cfg, args[1:])
 	case "version", "--version", "-v":
 		fmt.Println("nalgae", version)
 		return nil

@@ -15,6 +15,7 @@ import (
 var all = []*gormigrate.Migration{
 	initSchema,
 	kpiSums,
+	auditChain,
 }
 
 func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {
@@ -77,6 +78,15 @@ func withMigrationLock(ctx context.Context, db *gorm.DB, fn func(*gorm.DB) error
 	locked := db.Session(&gorm.Session{NewDB: true, Context: ctx})
 	locked.Statement.ConnPool = conn
 	return fn(locked)
+}
+
+// MigrateTo applies the migrations up to and including id, and no later
+// ones: for tests of a migration over rows written before it.
+func MigrateTo(db *gorm.DB, id string) error {
+	if err := newMigrator(db).MigrateTo(id); err != nil {
+		return fmt.Errorf("migrate to %s: %w", id, err)
+	}
+	return nil
 }
 
 // Latest is the id of the newest migration this binary knows.

@@ -1,0 +1,90 @@
+// Package auditchain defines the hash that links each audit event to the one
+// before it, so that an event changed or removed behind the application's back
+// shows up as a broken link (`nalgae audit verify`).
+//
+// The hashed content is part of the stored format: the migration that added
+// the chain and every later write compute it with this package, and a
+// verifier written in another language must compute it the same way:
+//
+//	hash = lower-case hex of SHA-256( netstring("nalgae-audit-v1")
+//	         netstring(prev_hash) netstring(at) netstring(user_id)
+//	         netstring(action) netstring(entity) netstring(entity_id)
+//	         netstring(program_id) netstring(before) netstring(after)
+//	         netstring(ip) )
+//
+// where netstring(s) is the decimal byte length of s, ":", the bytes of s and
+// "," (D. J. Bernstein's netstrings), so that no choice of field values can
+// make two different events hash alike. The fields are text:
+//   - prev_hash: the previous event's hash; Genesis for the first event;
+//   - at: the event's time in UTC as 2006-01-02T15:04:05.000000Z, microseconds
+//     (both databases store microseconds; finer digits are dropped);
+//   - user_id, entity_id, program_id: decimal, or empty when NULL;
+//   - before, after: the stored JSON text exactly as stored (the columns are
+//     text, not json/jsonb, so neither database rewrites it), empty when NULL;
+//   - action, entity, ip: as stored.
+//
+// The row id is not hashed: it is given by the database after the hash is
+// computed, and the order of the chain is already fixed by the links.
+// created_at and updated_at repeat `at` and are not hashed.
+package auditchain
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"time"
+)
+
+// Version tags the hashed layout; a different layout needs a new tag.
+const Version = "nalgae-audit-v1"
+
+// Genesis is the prev_hash of the first event of a chain.
+const Genesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// TimeLayout is how `at` is written into the hashed content.
+const TimeLayout = "2006-01-02T15:04:05.000000Z"
+
+// Event is the hashed content of one audit event.
+type Event struct {
+	PrevHash  string
+	At        time.Time
+	UserID    *uint64
+	Action    string
+	Entity    string
+	EntityID  *uint64
+	ProgramID *uint64
+	Before    string
+	After     string
+	IP        string
+}
+
+// Hash is the event's hash: lower-case hex SHA-256 of its canonical content.
+func (e Event) Hash() string {
+	h := sha256.New()
+	for _, field := range []string{
+		Version,
+		e.PrevHash,
+		e.At.UTC().Format(TimeLayout),
+		optionalID(e.UserID),
+		e.Action,
+		e.Entity,
+		optionalID(e.EntityID),
+		optionalID(e.ProgramID),
+		e.Before,
+		e.After,
+		e.IP,
+	} {
+		h.Write([]byte(strconv.Itoa(len(field))))
+		h.Write([]byte{':'})
+		h.Write([]byte(field))
+		h.Write([]byte{','})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func optionalID(id *uint64) string {
+	if id == nil {
+		return ""
+	}
+	return strconv.FormatUint(*id, 10)
+}
