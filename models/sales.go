@@ -159,7 +159,7 @@ func (s *Store) UpdateSales(ctx context.Context, actor Actor, id uint64, in Sale
 		if err := r.edit(tx, rel, in, s.today()); err != nil {
 			return nil, err
 		}
-		if err := tx.Save(r).Error; err != nil {
+		if err := saveVersioned(tx, r, r.ID, before.Version); err != nil {
 			return nil, err
 		}
 		out = r
@@ -205,7 +205,7 @@ func (s *Store) DeleteSales(ctx context.Context, actor Actor, id uint64) error {
 		if err := r.review().canDelete(rel); err != nil {
 			return nil, err
 		}
-		if err := tx.Delete(&SalesRecord{}, id).Error; err != nil {
+		if err := deleteVersioned(tx, &SalesRecord{}, id, r.Version); err != nil {
 			return nil, err
 		}
 		return []audit{{action: "delete", entity: "sales", entityID: id, programID: t.ProgramID, before: r}}, nil
@@ -239,7 +239,7 @@ func (s *Store) TransitionSales(ctx context.Context, actor Actor, id uint64, act
 		} else if err := r.review().transition(rel, actor, action, note); err != nil {
 			return nil, err
 		}
-		if err := tx.Save(r).Error; err != nil {
+		if err := saveVersioned(tx, r, r.ID, before.Version); err != nil {
 			return nil, err
 		}
 		out = r
