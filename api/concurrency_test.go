@@ -33,6 +33,8 @@ import (
 //   - no answer was a 5xx or mentioned a locked or busy database;
 //   - every counter holds exactly the sum of its acknowledged increments;
 //   - every acknowledged create is stored with the last acknowledged values;
+//   - no two sales records of a team overlap, though teammates race to
+//     enter the same weeks;
 //   - each entry's and record's audit trail is one unbroken chain of
 //     versions (a lost update shows as two writes from the same version),
 //     no student wrote to an approved one, and the stored row is where the
@@ -94,9 +96,9 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	written := verifyConcurrentWrites(t, env, fx)
 	t.Logf("%s: %d requests in %s (%.0f/s); %d version conflicts re-read and retried; %d approvals, %d returns; "+
-		"%d student edits of approved entries refused (403); %d increments acknowledged; %d writes verified; %d problems",
+		"%d student edits of approved entries refused (403); %d increments acknowledged; %d shared weeks recorded once; %d writes verified; %d problems",
 		modelstest.Dialect(), cl.requests.Load(), elapsed.Round(time.Millisecond), float64(cl.requests.Load())/elapsed.Seconds(),
-		cl.conflicts.Load(), cl.approvals.Load(), cl.returns.Load(), cl.refusedApproved.Load(), cl.increments.Load(),
+		cl.conflicts.Load(), cl.approvals.Load(), cl.returns.Load(), cl.refusedApproved.Load(), cl.increments.Load(), cl.sharedWeeks.Load(),
 		written, len(cl.problems))
 }
 
@@ -229,7 +231,7 @@ type concClient struct {
 	base string
 	http *http.Client
 
-	requests, conflicts, approvals, returns, refusedApproved, increments atomic.Int64
+	requests, conflicts, approvals, returns, refusedApproved, increments, sharedWeeks atomic.Int64
 
 	mu       sync.Mutex
 	problems []string
@@ -316,8 +318,10 @@ func (st *concStudent) work(c *concClient, rng *rand.Rand, ops int) {
 			st.increment(c, rng, st.counters[rng.IntN(len(st.counters))])
 		case n < 60:
 			st.createEntry(c, rng)
-		case n < 70:
+		case n < 65:
 			st.createSales(c, rng)
+		case n < 70:
+			st.createSharedWeek(c, rng)
 		case n < 85:
 			st.edit(c, rng)
 		default:
@@ -383,6 +387,19 @@ func (st *concStudent) createSales(c *concClient, rng *rand.Rand) {
 	if c.expect("create sales", code, raw, http.StatusCreated) {
 		r.id = got.ID
 		st.sales = append(st.sales, r)
+	}
+}
+
+// createSharedWeek records a week's sales that every student of the team may
+// be entering at the same moment: one of them gets it (201), the others are
+// told it is already there (409), and no sale is ever counted twice.
+func (st *concStudent) createSharedWeek(c *concClient, rng *rand.Rand) {
+	from := civil.MustParse("2025-01-06").AddDays(7 * rng.IntN(4))
+	channel := []string{models.ChannelOnline, models.ChannelOffline, models.ChannelAll}[rng.IntN(3)]
+	body := map[string]any{"period_start": from, "period_end": from.AddDays(6), "channel": channel, "sales_krw": rng.Int64N(10_000_000)}
+	code, _, raw := c.call("POST", "/teams/"+itoa(st.teamID)+"/sales", st.token, body)
+	if c.expect("create shared week", code, raw, http.StatusCreated, http.StatusConflict) && code == http.StatusCreated {
+		c.sharedWeeks.Add(1)
 	}
 }
 
@@ -546,7 +563,28 @@ func verifyConcurrentWrites(t *testing.T, env *testEnv, fx *concFixture) int {
 			checked++
 		}
 	}
-	return checked + verifyVersionChains(t, env, fx.studentIDs)
+	return checked + verifyNoOverlap(t, env) + verifyVersionChains(t, env, fx.studentIDs)
+}
+
+// verifyNoOverlap checks that no two sales records of a team share a day on
+// overlapping channels ("all" overlaps every channel): the rule that keeps
+// a sale from being counted twice, however many students enter it at once.
+func verifyNoOverlap(t *testing.T, env *testEnv) int {
+	t.Helper()
+	var clashes []struct{ A, B uint64 }
+	if err := env.db.Raw(`SELECT a.id AS a, b.id AS b FROM sales_records a JOIN sales_records b
+		ON a.team_id = b.team_id AND a.id < b.id AND a.period_start <= b.period_end AND b.period_start <= a.period_end
+		AND (a.channel = b.channel OR a.channel = 'all' OR b.channel = 'all')`).Scan(&clashes).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range clashes {
+		t.Errorf("sales records %d and %d overlap: the same sales are counted twice", c.A, c.B)
+	}
+	var n int64
+	if err := env.db.Model(&models.SalesRecord{}).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
 }
 
 // verifyVersionChains walks the audit trail of every entry and sales record:

@@ -3,8 +3,10 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/nalgae/nalgae/models/civil"
 )
@@ -53,7 +55,16 @@ func (r *SalesRecord) validate(today civil.Date) error {
 // checkOverlap refuses a record that would count the same sales twice: two
 // records of one team may not share days when their channels overlap ("all"
 // overlaps every channel).
+//
+// It first locks the team's row until the transaction ends: on PostgreSQL a
+// transaction does not see another's uncommitted record, so two students
+// entering the same week at once would otherwise both pass the check.
+// (SQLite ignores the lock; its transactions already run one at a time.)
 func (r *SalesRecord) checkOverlap(tx *gorm.DB) error {
+	var team Team
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Where("id = ?", r.TeamID).Take(&team).Error; err != nil {
+		return fmt.Errorf("lock team %d: %w", r.TeamID, err)
+	}
 	channels := []string{r.Channel, ChannelAll}
 	if r.Channel == ChannelAll {
 		channels = []string{ChannelOnline, ChannelOffline, ChannelAll}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/civil"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
 
@@ -144,4 +145,45 @@ func versionOf(row any, err error) (int64, error) {
 		return 0, err
 	}
 	return reflect.ValueOf(row).Elem().FieldByName("Version").Int(), nil
+}
+
+// Students entering the same week's sales at the same moment: one record is
+// stored, the others are told it exists (409), on either database. On
+// PostgreSQL each transaction's overlap check sees no other uncommitted
+// record, so the check alone would let them all in.
+func TestConcurrentOverlappingSales(t *testing.T) {
+	t.Parallel()
+	w, clone := modelstest.WorldTemplate(t)
+	db := clone(t)
+	s := models.NewStore(db)
+	ctx := context.Background()
+	const writers, rounds = 8, 5
+	for round := range rounds {
+		from := civil.MustParse("2025-06-02").AddDays(7 * round)
+		to := from.AddDays(6)
+		var created, refused atomic.Int64
+		var wg sync.WaitGroup
+		for g := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				channel := []string{models.ChannelOnline, models.ChannelAll}[g%2]
+				amount := int64(1_000_000 + g)
+				_, err := s.CreateSales(ctx, modelstest.System, w.TeamA1.ID, models.SalesInput{PeriodStart: &from, PeriodEnd: &to, Channel: &channel, SalesKRW: &amount})
+				var cerr *models.ConflictError
+				switch {
+				case err == nil:
+					created.Add(1)
+				case errors.As(err, &cerr) && cerr.Code == "duplicate":
+					refused.Add(1)
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if created.Load() != 1 || refused.Load() != writers-1 {
+			t.Errorf("week of %s: %d records created and %d refused, want 1 and %d", from, created.Load(), refused.Load(), writers-1)
+		}
+	}
 }
