@@ -128,7 +128,7 @@ func (s *Store) UpdateCampaign(ctx context.Context, actor Actor, id uint64, in C
 			}
 		}
 		c.Version++
-		if err := tx.Save(&c).Error; err != nil {
+		if err := saveVersioned(tx, &c, c.ID, before.Version); err != nil {
 			return nil, err
 		}
 		return []audit{{action: "update", entity: "campaign", entityID: c.ID, programID: t.ProgramID, before: before, after: c}}, nil

@@ -152,7 +152,7 @@ func (s *Store) UpdateEvaluation(ctx context.Context, actor Actor, id uint64, in
 			return nil, err
 		}
 		e.Version++
-		if err := tx.Save(e).Error; err != nil {
+		if err := saveVersioned(tx, e, e.ID, before.Version); err != nil {
 			return nil, err
 		}
 		out = e

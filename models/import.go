@@ -399,6 +399,7 @@ func (s *Store) upsertSales(tx *gorm.DB, run *importRun, rel relation, t *Team) 
 				run.result.Unchanged++
 				continue
 			}
+			loaded := r.Version
 			if err := r.edit(tx, rel, in, today); err != nil {
 				if err := run.failWith(sale.Lines, "period_start", what, err); err != nil {
 					return err
@@ -406,8 +407,11 @@ func (s *Store) upsertSales(tx *gorm.DB, run *importRun, rel relation, t *Team) 
 				continue
 			}
 			r.Source = source
-			if err := tx.Save(r).Error; err != nil {
-				return fmt.Errorf("update sales: %w", err)
+			if err := saveVersioned(tx, r, r.ID, loaded); err != nil {
+				if err := run.failWith(sale.Lines, "period_start", what, err); err != nil {
+					return err
+				}
+				continue
 			}
 			run.result.Updated++
 			continue

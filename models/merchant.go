@@ -128,7 +128,7 @@ func (s *Store) UpdateMerchant(ctx context.Context, actor Actor, id uint64, in M
 			return nil, err
 		}
 		m.Version++
-		if err := tx.Save(&m).Error; err != nil {
+		if err := saveVersioned(tx, &m, m.ID, before.Version); err != nil {
 			return nil, err
 		}
 		return []audit{{action: "update", entity: "merchant", entityID: m.ID, before: before, after: m}}, nil

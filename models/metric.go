@@ -129,6 +129,7 @@ func updateMetric(tx *gorm.DB, rel relation, c *Campaign, m *MetricEntry, in Met
 	if err := checkVersion(in.Version, m.Version); err != nil {
 		return err
 	}
+	loaded := m.Version
 	if err := m.review().beforeEdit(rel); err != nil {
 		return err
 	}
@@ -136,7 +137,7 @@ func updateMetric(tx *gorm.DB, rel relation, c *Campaign, m *MetricEntry, in Met
 	if err := m.validate(c.Kind, today); err != nil {
 		return err
 	}
-	if err := tx.Save(m).Error; err != nil {
+	if err := saveVersioned(tx, m, m.ID, loaded); err != nil {
 		return duplicate(err, "an entry for this date")
 	}
 	return nil
@@ -202,7 +203,7 @@ func (s *Store) DeleteMetric(ctx context.Context, actor Actor, id uint64) error 
 		if err := tx.Model(&Comment{}).Where("metric_id = ?", id).Update("metric_id", nil).Error; err != nil {
 			return nil, err
 		}
-		if err := tx.Delete(&MetricEntry{}, id).Error; err != nil {
+		if err := deleteVersioned(tx, &MetricEntry{}, id, m.Version); err != nil {
 			return nil, err
 		}
 		return []audit{{action: "delete", entity: "metric", entityID: id, programID: t.ProgramID, before: m}}, nil
@@ -225,7 +226,7 @@ func (s *Store) TransitionMetric(ctx context.Context, actor Actor, id uint64, ac
 		if err := m.review().transition(rel, actor, action, note); err != nil {
 			return nil, err
 		}
-		if err := tx.Save(m).Error; err != nil {
+		if err := saveVersioned(tx, m, m.ID, before.Version); err != nil {
 			return nil, err
 		}
 		out = m

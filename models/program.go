@@ -107,7 +107,7 @@ func (s *Store) UpdateProgram(ctx context.Context, actor Actor, id uint64, in Pr
 			return nil, err
 		}
 		p.Version++
-		if err := tx.Save(&p).Error; err != nil {
+		if err := saveVersioned(tx, &p, p.ID, before.Version); err != nil {
 			return nil, err
 		}
 		return []audit{{action: "update", entity: "program", entityID: p.ID, programID: p.ID, before: before, after: p}}, nil

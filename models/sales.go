@@ -3,8 +3,10 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/nalgae/nalgae/models/civil"
 )
@@ -53,7 +55,16 @@ func (r *SalesRecord) validate(today civil.Date) error {
 // checkOverlap refuses a record that would count the same sales twice: two
 // records of one team may not share days when their channels overlap ("all"
 // overlaps every channel).
+//
+// It first locks the team's row until the transaction ends: on PostgreSQL a
+// transaction does not see another's uncommitted record, so two students
+// entering the same week at once would otherwise both pass the check.
+// (SQLite ignores the lock; its transactions already run one at a time.)
 func (r *SalesRecord) checkOverlap(tx *gorm.DB) error {
+	var team Team
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Where("id = ?", r.TeamID).Take(&team).Error; err != nil {
+		return fmt.Errorf("lock team %d: %w", r.TeamID, err)
+	}
 	channels := []string{r.Channel, ChannelAll}
 	if r.Channel == ChannelAll {
 		channels = []string{ChannelOnline, ChannelOffline, ChannelAll}
@@ -159,7 +170,7 @@ func (s *Store) UpdateSales(ctx context.Context, actor Actor, id uint64, in Sale
 		if err := r.edit(tx, rel, in, s.today()); err != nil {
 			return nil, err
 		}
-		if err := tx.Save(r).Error; err != nil {
+		if err := saveVersioned(tx, r, r.ID, before.Version); err != nil {
 			return nil, err
 		}
 		out = r
@@ -205,7 +216,7 @@ func (s *Store) DeleteSales(ctx context.Context, actor Actor, id uint64) error {
 		if err := r.review().canDelete(rel); err != nil {
 			return nil, err
 		}
-		if err := tx.Delete(&SalesRecord{}, id).Error; err != nil {
+		if err := deleteVersioned(tx, &SalesRecord{}, id, r.Version); err != nil {
 			return nil, err
 		}
 		return []audit{{action: "delete", entity: "sales", entityID: id, programID: t.ProgramID, before: r}}, nil
@@ -239,7 +250,7 @@ func (s *Store) TransitionSales(ctx context.Context, actor Actor, id uint64, act
 		} else if err := r.review().transition(rel, actor, action, note); err != nil {
 			return nil, err
 		}
-		if err := tx.Save(r).Error; err != nil {
+		if err := saveVersioned(tx, r, r.ID, before.Version); err != nil {
 			return nil, err
 		}
 		out = r

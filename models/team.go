@@ -173,7 +173,7 @@ func (s *Store) UpdateTeam(ctx context.Context, actor Actor, id uint64, in TeamI
 			t.MerchantID = *in.MerchantID
 		}
 		t.Version++
-		if err := tx.Save(t).Error; err != nil {
+		if err := saveVersioned(tx, t, t.ID, before.Version); err != nil {
 			return nil, err
 		}
 		return []audit{{action: "update", entity: "team", entityID: t.ID, programID: t.ProgramID, before: before, after: t}}, nil
