@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/dbresolver"
 )
 
 // Dialect names the database behind a *gorm.DB.
@@ -157,8 +159,8 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite handle: %w", err)
 	}
-	// One connection: SQLite has one writer anyway, and a single connection
-	// means no two goroutines ever race for the write lock.
+	// One connection writes: SQLite has one writer anyway, and a single
+	// connection means no two goroutines ever race for the write lock.
 	sqlDB.SetMaxOpenConns(1)
 	sqlDB.SetMaxIdleConns(1)
 	sqlDB.SetConnMaxLifetime(0)
@@ -166,7 +168,43 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 		_ = sqlDB.Close()
 		return nil, err
 	}
+	if err := addSQLiteReaders(db, path, q); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// sqliteReaders is how many read-only connections serve queries outside
+// transactions. In WAL mode readers never wait for the writer nor each
+// other, so reads (KPIs, lists, the report) use every core while the one
+// writer connection goes on writing.
+const sqliteReaders = 4
+
+// addSQLiteReaders routes the statements that only read, outside a
+// transaction, to a pool of read-only connections (gorm's dbresolver: a
+// query, or raw SQL starting with SELECT; models mark other reads with
+// dbresolver.Read). Writes and everything in a transaction stay on the
+// writer, which also makes a request read its own writes.
+func addSQLiteReaders(db *gorm.DB, path string, writer url.Values) error {
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Set("_foreign_keys", writer.Get("_foreign_keys"))
+	q.Set("_busy_timeout", writer.Get("_busy_timeout"))
+	dsn := "file:" + path + "?" + q.Encode()
+	pool, err := sql.Open(sqlite.DriverName, dsn)
+	if err != nil {
+		return fmt.Errorf("open sqlite readers %s: %w", path, err)
+	}
+	pool.SetMaxOpenConns(sqliteReaders)
+	pool.SetMaxIdleConns(sqliteReaders)
+	pool.SetConnMaxLifetime(0)
+	readers := &sqlite.Dialector{DriverName: sqlite.DriverName, DSN: dsn, Conn: pool}
+	if err := db.Use(dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{readers}})); err != nil {
+		_ = pool.Close()
+		return fmt.Errorf("sqlite readers: %w", err)
+	}
+	return nil
 }
 
 // checkSQLitePragmas reads the settings back: a driver that silently ignored
@@ -214,12 +252,24 @@ func Ping(ctx context.Context, db *gorm.DB) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close releases the connections.
+// Close releases the connections, the SQLite readers' too.
 func Close(db *gorm.DB) {
-	if sqlDB, err := db.DB(); err == nil {
-		if err := sqlDB.Close(); err != nil {
-			slog.Warn("close database", "err", err)
-		}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return
+	}
+	if resolver, ok := db.Config.Plugins[(&dbresolver.DBResolver{}).Name()].(*dbresolver.DBResolver); ok {
+		_ = resolver.Call(func(pool gorm.ConnPool) error {
+			if readers, ok := pool.(*sql.DB); ok && readers != sqlDB {
+				if err := readers.Close(); err != nil {
+					slog.Warn("close database readers", "err", err)
+				}
+			}
+			return nil
+		})
+	}
+	if err := sqlDB.Close(); err != nil {
+		slog.Warn("close database", "err", err)
 	}
 }
 

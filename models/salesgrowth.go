@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/plugin/dbresolver"
 
 	"github.com/nalgae/nalgae/models/civil"
 	"github.com/nalgae/nalgae/models/kpi"
@@ -82,7 +83,7 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 			BeforeDays int64
 			AfterDays  int64
 		}
-		err := tx.Raw(with+`SELECT w.team_id, `+days("b")+` AS before_days, `+days("a")+` AS after_days FROM w`,
+		err := tx.Clauses(dbresolver.Read).Raw(with+`SELECT w.team_id, `+days("b")+` AS before_days, `+days("a")+` AS after_days FROM w`,
 			append(args, statuses, statuses, statuses, statuses, statuses, statuses)...).Scan(&daily).Error
 		if err != nil {
 			return nil, fmt.Errorf("sum one-day sales inside the windows: %w", err)
@@ -97,7 +98,7 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 			PeriodEnd   civil.Date
 			SalesKRW    int64
 		}
-		err = tx.Raw(with+`SELECT s.team_id, s.period_start, s.period_end, s.sales_krw
+		err = tx.Clauses(dbresolver.Read).Raw(with+`SELECT s.team_id, s.period_start, s.period_end, s.sales_krw
 			FROM w JOIN sales_records s ON s.team_id = w.team_id
 			WHERE s.status IN ? AND s.period_start < s.period_end
 			ORDER BY s.team_id, s.period_start`, append(args, statuses)...).Scan(&spans).Error
