@@ -35,6 +35,12 @@ const DefaultDatabaseURL = "./data/nalgae.db"
 // sqliteBusyTimeout is how long a writer waits for the lock before failing.
 const sqliteBusyTimeout = 5 * time.Second
 
+// sqliteCacheKiB is each connection's page cache: enough for the summary
+// tables and the sales indexes of a thousand-team program to stay in memory,
+// small enough that the writer and every reader together stay well within
+// the server's memory budget.
+const sqliteCacheKiB = 16 << 10
+
 // ParseDatabaseURL tells which dialect a DATABASE_URL means and returns the
 // DSN its driver takes: postgres:// and postgresql:// are PostgreSQL; anything
 // else is a SQLite file path, optionally prefixed with sqlite:// or file:.
@@ -144,6 +150,7 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	q.Set("_busy_timeout", fmt.Sprint(sqliteBusyTimeout.Milliseconds()))
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
+	q.Set("_cache_size", fmt.Sprint(-sqliteCacheKiB))
 	dsn := "file:" + path + "?" + q.Encode()
 	// Preparing a statement costs SQLite about as much as running a small
 	// one; the connection keeps the prepared statements of the queries it
@@ -191,6 +198,7 @@ func addSQLiteReaders(db *gorm.DB, path string, writer url.Values) error {
 	q.Set("mode", "ro")
 	q.Set("_foreign_keys", writer.Get("_foreign_keys"))
 	q.Set("_busy_timeout", writer.Get("_busy_timeout"))
+	q.Set("_cache_size", writer.Get("_cache_size"))
 	dsn := "file:" + path + "?" + q.Encode()
 	pool, err := sql.Open(sqlite.DriverName, dsn)
 	if err != nil {

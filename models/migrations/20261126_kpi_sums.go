@@ -44,7 +44,8 @@ const (
 	salesWindowIndex = `CREATE INDEX idx_sales_records_window
 		ON sales_records (team_id, status, period_start, period_end, sales_krw)`
 	dropSalesTeamIndex   = `DROP INDEX idx_sales_records_team_id`
-	salesSpanIndex       = `CREATE INDEX idx_sales_records_spans ON sales_records (team_id, status, period_start) WHERE period_start < period_end`
+	salesSpanIndex       = `CREATE INDEX idx_sales_records_spans ON sales_records (team_id, status, period_start, period_end, sales_krw)
+		WHERE period_start < period_end`
 	createSalesMonthSums = `CREATE TABLE "sales_month_sums" (
 		team_id BIGINT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
 		status TEXT NOT NULL,
