@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -104,7 +105,9 @@ func (s *Server) loginLimiter() echo.MiddlewareFunc {
 			return c.RealIP(), nil
 		},
 		ErrorHandler: func(echo.Context, error) error { return echo.ErrForbidden },
-		DenyHandler: func(echo.Context, string, error) error {
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			// One attempt comes back every 60/rate seconds.
+			c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, 60/s.cfg.LoginPerMinute)))
 			return echo.NewHTTPError(http.StatusTooManyRequests)
 		},
 	})

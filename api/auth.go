@@ -18,7 +18,9 @@ const (
 )
 
 // authenticate requires a valid access token and loads its user on every
-// request, so that disabling a user or changing a role takes effect at once.
+// request, so that disabling a user, changing a role or resetting a password
+// takes effect at once: the token's version must be the user's. That lookup
+// by primary key is the one query authentication adds to a request.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		header := c.Request().Header.Get(echo.HeaderAuthorization)
@@ -26,11 +28,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
 			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", message: "Send an access token: Authorization: Bearer <token>."}
 		}
-		id, err := s.tokens.Verify(strings.TrimSpace(raw))
+		id, version, err := s.tokens.Verify(strings.TrimSpace(raw))
 		if err != nil {
 			return models.ErrUnauthorized
 		}
-		u, err := s.store.ActiveUser(ctx(c), id)
+		u, err := s.store.ActiveUser(ctx(c), id, version)
 		if err != nil {
 			return err
 		}

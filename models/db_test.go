@@ -130,8 +130,15 @@ func TestMigrateConcurrently(t *testing.T) {
 	if err := dbs[0].Table("schema_migrations").Select("id, COUNT(*) AS n").Group("id").Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].ID != migrations.Latest() || rows[0].N != 1 {
-		t.Fatalf("schema_migrations holds %+v, want %s once", rows, migrations.Latest())
+	latest := false
+	for _, r := range rows {
+		latest = latest || r.ID == migrations.Latest()
+		if r.N != 1 {
+			t.Fatalf("schema_migrations holds %+v, want each migration once", rows)
+		}
+	}
+	if !latest {
+		t.Fatalf("schema_migrations holds %+v, want up to %s", rows, migrations.Latest())
 	}
 	for _, db := range dbs {
 		if pending, err := migrations.Pending(db); err != nil || pending {

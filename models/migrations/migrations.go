@@ -14,6 +14,7 @@ import (
 // all lists every migration in the order it must run. Append only.
 var all = []*gormigrate.Migration{
 	initSchema,
+	loginSecurity,
 }
 
 func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {
