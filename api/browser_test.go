@@ -3,8 +3,8 @@ package api
 import (
 	"io/fs"
 	"net/http"
-	"os"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
