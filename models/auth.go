@@ -158,7 +158,7 @@ func (s *Store) reserveLoginAttempt(ctx context.Context, email, ip string) (uint
 		if len(at) == 1 {
 			w = at[0].Add(lim.Window).Sub(now)
 		}
-		wait = max(wait, w)
+		wait = max(wait, w, time.Second) // over the limit is refused, however soon it ends
 	}
 	if wait > 0 {
 		if err := db.Delete(&LoginFailure{}, attempt.ID).Error; err != nil {
