@@ -18,7 +18,7 @@ RUN npm run build
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
-RUN go mod download
+RUN go mod download && go mod verify
 COPY . .
 COPY --from=spa /src/frontend/dist/ ./frontend/dist/
 ARG VERSION=docker

@@ -89,6 +89,17 @@ fuzz:
 		$(GO) test ./models/imports -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s || exit 1; \
 	done
 
+## audit: known vulnerabilities in the Go modules the code calls (govulncheck) and in the
+## web app's runtime packages (npm audit). Both read online databases (vuln.go.dev, the
+## npm registry), so CI does not run it: run it where there is internet access.
+GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.9.0
+.PHONY: audit
+audit:
+	@status=0; \
+	echo "== govulncheck"; $(GO) run $(GOVULNCHECK) ./... || status=1; \
+	echo "== npm audit (runtime packages)"; (cd frontend && npm audit --omit=dev) || status=1; \
+	exit $$status
+
 ## bench: benchmarks; each prints lines "BENCH <name> <value> <unit>"
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./... | tee /dev/stderr | grep '^BENCH' || true

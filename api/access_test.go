@@ -164,6 +164,8 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 			want: "200 403 403 403 404 404 404 404 401"},
 		{method: "POST", path: "/api/v1/users/:id/anonymise", url: v1("/users/%d/anonymise", w.Student.ID),
 			want: "200 403 403 403 404 404 404 404 401"},
+		{method: "POST", path: "/api/v1/users/:id/password", url: v1("/users/%d/password", w.Student.ID), body: map[string]any{"password": "a-brand-new-passphrase"},
+			want: "204 403 403 403 404 404 404 404 401"},
 
 		{method: "GET", path: "/api/v1/programs", url: v1("/programs"),
 			want: "200 200 200 200 200 200 200 200 401",

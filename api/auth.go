@@ -15,10 +15,47 @@ const (
 	userKey       = "nalgae.user"
 	refreshCookie = "nalgae_refresh"
 	refreshPath   = "/api/v1/auth"
+	// cookieHeader must accompany a request that uses the refresh cookie. A
+	// page of another site cannot send it without a CORS preflight, which
+	// this server never grants; the SPA sends it on every call.
+	cookieHeader = "X-Requested-With"
 )
 
+// crossOrigin refuses unsafe requests that a browser marks as coming from
+// another site (Sec-Fetch-Site, else an Origin whose host is not ours).
+var crossOrigin = http.NewCrossOriginProtection()
+
+var errCrossOrigin = &apiError{status: http.StatusForbidden, code: "cross_origin",
+	message: "Requests from other sites may not log in or use the session cookie."}
+
+// sameSite guards the endpoints that set or read the refresh cookie against
+// cross-site requests: login (a forged login would put the victim in the
+// attacker's account), refresh and logout.
+func sameSite(c echo.Context) error {
+	if crossOrigin.Check(c.Request()) != nil {
+		return errCrossOrigin
+	}
+	return nil
+}
+
+// cookieToken is the refresh cookie's value, "" without one; using it needs
+// the custom header too.
+func cookieToken(c echo.Context) (string, error) {
+	ck, err := c.Cookie(refreshCookie)
+	if err != nil || ck.Value == "" {
+		return "", nil
+	}
+	if c.Request().Header.Get(cookieHeader) == "" {
+		return "", &apiError{status: http.StatusForbidden, code: "cross_origin",
+			message: "Send the header " + cookieHeader + " with a request that uses the session cookie."}
+	}
+	return ck.Value, nil
+}
+
 // authenticate requires a valid access token and loads its user on every
-// request, so that disabling a user or changing a role takes effect at once.
+// request, so that disabling a user, changing a role or resetting a password
+// takes effect at once: the token's version must be the user's. That lookup
+// by primary key is the one query authentication adds to a request.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		header := c.Request().Header.Get(echo.HeaderAuthorization)
@@ -26,11 +63,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
 			return &apiError{status: http.StatusUnauthorized, code: "unauthorized", message: "Send an access token: Authorization: Bearer <token>."}
 		}
-		id, err := s.tokens.Verify(strings.TrimSpace(raw))
+		id, version, err := s.tokens.Verify(strings.TrimSpace(raw))
 		if err != nil {
 			return models.ErrUnauthorized
 		}
-		u, err := s.store.ActiveUser(ctx(c), id)
+		u, err := s.store.ActiveUser(ctx(c), id, version)
 		if err != nil {
 			return err
 		}
@@ -66,6 +103,9 @@ type TokenResponse struct {
 }
 
 func (s *Server) login(c echo.Context) error {
+	if err := sameSite(c); err != nil {
+		return err
+	}
 	var req loginRequest
 	if err := bind(c, &req); err != nil {
 		return err
@@ -84,14 +124,18 @@ func (s *Server) login(c echo.Context) error {
 }
 
 func (s *Server) refresh(c echo.Context) error {
+	if err := sameSite(c); err != nil {
+		return err
+	}
 	var req refreshRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
 	token := req.RefreshToken
 	if token == "" {
-		if ck, err := c.Cookie(refreshCookie); err == nil {
-			token = ck.Value
+		var err error
+		if token, err = cookieToken(c); err != nil {
+			return err
 		}
 	}
 	if token == "" {
@@ -106,13 +150,19 @@ func (s *Server) refresh(c echo.Context) error {
 }
 
 func (s *Server) logout(c echo.Context) error {
+	if err := sameSite(c); err != nil {
+		return err
+	}
 	var req refreshRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
 	token := req.RefreshToken
-	if ck, err := c.Cookie(refreshCookie); err == nil && token == "" {
-		token = ck.Value
+	if token == "" {
+		var err error
+		if token, err = cookieToken(c); err != nil {
+			return err
+		}
 	}
 	if token != "" {
 		if err := s.store.Logout(ctx(c), token, c.RealIP()); err != nil {

@@ -413,7 +413,7 @@ func handMadeJWT(t testing.TB, header map[string]any, claims jwt.MapClaims, key 
 func goodClaims(id uint64, edit func(jwt.MapClaims)) jwt.MapClaims {
 	now := time.Now()
 	c := jwt.MapClaims{
-		"iss": tokenIssuer, "aud": []string{tokenAudience}, "sub": strconv.FormatUint(id, 10), "role": "student",
+		"iss": tokenIssuer, "aud": []string{tokenAudience}, "sub": strconv.FormatUint(id, 10), "role": "student", "ver": 0,
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(10 * time.Minute).Unix(), "jti": "test",
 	}
 	if edit != nil {
@@ -476,6 +476,8 @@ func testAuthTokenVerification(t *testing.T, w *modelstest.World, clone func(tes
 		{"HS512 with the right secret and claims", "Bearer " + signJWT(t, jwt.SigningMethodHS512, testSecret, goodClaims(id, nil)), 401},
 		{"subject of no user", "Bearer " + signJWT(t, jwt.SigningMethodHS256, testSecret, goodClaims(999999, nil)), 401},
 		{"non-numeric subject", "Bearer " + signJWT(t, jwt.SigningMethodHS256, testSecret, goodClaims(id, func(c jwt.MapClaims) { c["sub"] = "student" })), 401},
+		{"no token version", "Bearer " + signJWT(t, jwt.SigningMethodHS256, testSecret, goodClaims(id, func(c jwt.MapClaims) { delete(c, "ver") })), 401},
+		{"another token version", "Bearer " + signJWT(t, jwt.SigningMethodHS256, testSecret, goodClaims(id, func(c jwt.MapClaims) { c["ver"] = 1 })), 401},
 		{"tampered payload (role admin, subject admin)", "Bearer " + tamper(t, bearerFor(t, w.Student), goodClaims(w.Admin.ID, func(c jwt.MapClaims) { c["role"] = "admin" })), 401},
 	}
 	for _, tc := range cases {
@@ -517,7 +519,12 @@ func testAuthTokenOfDisabledUser(t *testing.T, w *modelstest.World, clone func(t
 			ExpectedStatus: 401, ExpectedCode: "unauthorized", NotExpectedContent: []string{"A1팀"}},
 		{Name: "admin enables the student again", Method: "PATCH", URL: "/api/v1/users/" + itoa(w.Student.ID), Token: bearerFor(t, w.Admin),
 			Body: map[string]any{"disabled": false}, ExpectedStatus: 200},
-		{Name: "the token works again", Method: "GET", URL: "/api/v1/me", Token: student, ExpectedStatus: 200},
+		// Disabling bumped the token version: enabling the account again does
+		// not bring back the tokens issued before; a new login does work.
+		{Name: "the old token stays refused", Method: "GET", URL: "/api/v1/me", Token: student,
+			ExpectedStatus: 401, ExpectedCode: "unauthorized"},
+		{Name: "a new login works", Method: "POST", URL: "/api/v1/auth/login",
+			Body: map[string]string{"email": w.Student.Email, "password": modelstest.Password}, ExpectedStatus: 200},
 	}
 	for _, sc := range steps {
 		if !t.Run(sc.Name, func(t *testing.T) { sc.test(t, env) }) {
@@ -531,7 +538,7 @@ func refreshWith(token string) apiScenario {
 }
 
 func refreshWithCookie(token string) apiScenario {
-	return apiScenario{Method: "POST", URL: "/api/v1/auth/refresh", Headers: map[string]string{"Cookie": refreshCookie + "=" + token}}
+	return apiScenario{Method: "POST", URL: "/api/v1/auth/refresh", Headers: map[string]string{"Cookie": refreshCookie + "=" + token, cookieHeader: "nalgae"}}
 }
 
 // expect sets the status (and for errors the unauthorized code) a helper-built
@@ -657,7 +664,7 @@ func testAuthRefresh(t *testing.T, w *modelstest.World, clone func(testing.TB) *
 		first := login(t, env, w.Student)
 		second := run(t, env, refreshWith(first.RefreshToken).expect(200))
 		apiScenario{Method: "POST", URL: "/api/v1/auth/logout", ExpectedStatus: 204,
-			Headers: map[string]string{"Cookie": refreshCookie + "=" + second.RefreshToken}}.test(t, env)
+			Headers: map[string]string{"Cookie": refreshCookie + "=" + second.RefreshToken, cookieHeader: "nalgae"}}.test(t, env)
 		refreshWith(second.RefreshToken).expect(401).test(t, env)
 	})
 }

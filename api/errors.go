@@ -2,8 +2,10 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -43,6 +45,7 @@ func errorResponse(err error) (int, ErrorBody) {
 		cerr *models.ConflictError
 		aerr *apiError
 		herr *echo.HTTPError
+		terr *models.ThrottledError
 	)
 	body := func(code, msg string) ErrorBody { return ErrorBody{ErrorDetail{Code: code, Message: msg}} }
 	switch {
@@ -52,6 +55,8 @@ func errorResponse(err error) (int, ErrorBody) {
 		return http.StatusUnprocessableEntity, b
 	case errors.As(err, &cerr):
 		return http.StatusConflict, body(cerr.Code, cerr.Message)
+	case errors.As(err, &terr):
+		return http.StatusTooManyRequests, body("rate_limited", fmt.Sprintf("Too many failed logins; try again in %d seconds.", terr.RetrySeconds()))
 	case errors.As(err, &aerr):
 		return aerr.status, body(aerr.code, aerr.message)
 	case errors.Is(err, models.ErrNotFound):
@@ -88,6 +93,9 @@ func handleError(err error, c echo.Context) {
 		return
 	}
 	status, body := errorResponse(err)
+	if terr := (*models.ThrottledError)(nil); errors.As(err, &terr) {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(terr.RetrySeconds()))
+	}
 	if status >= 500 {
 		slog.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
 	}

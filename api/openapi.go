@@ -30,7 +30,14 @@ const apiDescription = `The HTTP API of 날개 (Nalgae): programs, teams, campai
 Refresh tokens are opaque and single-use: ` + "`POST /api/v1/auth/refresh`" + ` takes one (JSON body
 ` + "`{\"refresh_token\": …}`" + ` or the HttpOnly, SameSite ` + "`nalgae_refresh`" + ` cookie that login sets) and
 answers new tokens; replaying a used refresh token revokes its whole family. ` + "`POST /api/v1/auth/logout`" + `
-revokes the family and clears the cookie. Login and refresh are rate limited per client address (429).
+revokes the family and clears the cookie. A request that uses the cookie must carry the header
+` + "`X-Requested-With`" + ` (any value), and login, refresh and logout refuse requests a browser marks as
+coming from another site (403, code ` + "`cross_origin`" + `). Login and refresh are rate limited per client
+address, and after 10 failed logins of one account (or 50 from one address) in 15 minutes login answers
+429 with ` + "`Retry-After`" + ` (seconds) until the oldest failure is 15 minutes old; a successful login
+forgives the account's failures. Disabling a user, changing their role or setting their password ends
+their sessions at once. Passwords are 10 to 128 bytes and may not contain the email address or its name
+part.
 
 **Errors** always have one shape: ` + "`{\"error\": {\"code\": \"validation_failed\", \"message\": \"…\", \"fields\": {\"spend_krw\": \"must be ≥ 0\"}}}`" + `
 with 400 (malformed JSON), 401 (no or bad token), 403 (you may see this but not do that), 404 (not found, also
@@ -105,6 +112,9 @@ func documentedRoutes(routes []Route) []docRoute {
 		docRoute{Route: Route{Method: http.MethodGet, Path: "/docs", Public: true, Who: whoAnyone,
 			Summary: "These docs as a web page", Resp: models.RawJSON(""), Status: http.StatusOK},
 			FullPath: "/api/docs", Tag: "docs", ContentType: "text/html"},
+		docRoute{Route: Route{Method: http.MethodGet, Path: "/docs/docs.css", Public: true, Who: whoAnyone,
+			Summary: "The docs page's stylesheet (the CSP allows no inline styles)", Resp: models.RawJSON(""), Status: http.StatusOK},
+			FullPath: "/api/docs/docs.css", Tag: "docs", ContentType: "text/css"},
 	)
 }
 
@@ -137,13 +147,13 @@ var errorResponses = []struct {
 }{
 	{http.StatusBadRequest, "BadRequest", "The request body is not a JSON object (code malformed_json)."},
 	{http.StatusUnauthorized, "Unauthorized", "No valid access token, or wrong credentials (code unauthorized)."},
-	{http.StatusForbidden, "Forbidden", "You may see this but not do that (code forbidden)."},
+	{http.StatusForbidden, "Forbidden", "You may see this but not do that (code forbidden), or a cross-site request to a session endpoint (code cross_origin)."},
 	{http.StatusNotFound, "NotFound", "No such resource, or one you may not see (code not_found)."},
 	{http.StatusConflict, "Conflict", "A stale version, a duplicate, or a state that forbids the change."},
 	{http.StatusRequestEntityTooLarge, "TooLarge", "The request body is over 1 MiB, or an import file over 20 MiB (code too_large)."},
 	{http.StatusUnsupportedMediaType, "UnsupportedMedia", "The upload is not multipart/form-data, or its file is not a CSV, TSV or XLSX (codes unsupported_media_type, unsupported_file)."},
 	{http.StatusUnprocessableEntity, "Invalid", "Some values are invalid; error.fields says which (code validation_failed)."},
-	{http.StatusTooManyRequests, "RateLimited", "Too many attempts from this address; wait a minute (code rate_limited)."},
+	{http.StatusTooManyRequests, "RateLimited", "Too many attempts from this address, or failed logins of this account; wait Retry-After seconds (code rate_limited)."},
 }
 
 // errorStatuses are the error answers a route can give.
@@ -159,7 +169,7 @@ func errorStatuses(r docRoute) []int {
 	hasBody := r.Body != nil || r.Consumes != ""
 	add(hasBody, http.StatusBadRequest)
 	add(!r.Public || givesTokens, http.StatusUnauthorized)
-	add(!r.Public, http.StatusForbidden)
+	add(!r.Public || strings.HasPrefix(r.Path, "/auth/"), http.StatusForbidden)
 	add(len(pathParams(r.Path)) > 0, http.StatusNotFound)
 	add(!r.Public && write, http.StatusConflict)
 	add(hasBody, http.StatusRequestEntityTooLarge)

@@ -57,12 +57,13 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/auth/refresh", Public: true, limited: true, Who: whoAnyone, Summary: "Exchange a refresh token (body or cookie) for new tokens; a replayed token revokes its family", Body: refreshRequest{}, Resp: TokenResponse{}, Status: 200, handler: s.refresh},
 		{Method: "POST", Path: "/auth/logout", Public: true, Who: whoAnyone, Summary: "Revoke a refresh token's family and clear the cookie", Body: refreshRequest{}, Status: 204, handler: s.logout},
 		{Method: "GET", Path: "/me", Who: whoUser, Summary: "The logged-in user", Resp: models.User{}, Status: 200, handler: s.me},
-		{Method: "PATCH", Path: "/me", Who: whoUser, Summary: "Change your own name, language or password", Body: selfRequest{}, Resp: models.User{}, Status: 200, handler: s.updateMe},
+		{Method: "PATCH", Path: "/me", Who: whoUser, Summary: "Change your own name, language or password (a new password ends every session, this one too)", Body: selfRequest{}, Resp: models.User{}, Status: 200, handler: s.updateMe},
 
 		{Method: "GET", Path: "/users", Who: "admin; professors see students and merchants", Summary: "List users", Query: append([]string{"role", "q"}, list...), Resp: models.Page[models.User]{}, Status: 200, handler: s.listUsers},
 		{Method: "POST", Path: "/users", Who: whoAdmin, Summary: "Create a user", Body: userRequest{}, Resp: models.User{}, Status: 201, handler: s.createUser},
 		{Method: "GET", Path: "/users/:id", Who: "admin; yourself; professors: students and merchant owners", Summary: "Get a user", Resp: models.User{}, Status: 200, handler: s.getUser},
-		{Method: "PATCH", Path: "/users/:id", Who: whoAdmin, Summary: "Change a user (disabling revokes their sessions)", Body: userRequest{}, Resp: models.User{}, Status: 200, handler: s.updateUser},
+		{Method: "PATCH", Path: "/users/:id", Who: whoAdmin, Summary: "Change a user (disabling, a new role or a new password ends their sessions)", Body: userRequest{}, Resp: models.User{}, Status: 200, handler: s.updateUser},
+		{Method: "POST", Path: "/users/:id/password", Who: whoAdmin, Summary: "Set a user's password; ends all their sessions (refresh tokens revoked, access tokens refused)", Body: passwordRequest{}, Status: 204, handler: s.resetPassword},
 		{Method: "GET", Path: "/users/:id/export", Who: whoAdmin, Summary: "Everything stored about a user, as one JSON document: profile, staff roles, team memberships, merchants owned, comments, evaluations given, entries and sales reviewed or confirmed, audit events by and about them, session metadata (never a password or token hash); the export is audited", Resp: models.UserExport{}, Status: 200, handler: s.exportUser},
 		{Method: "POST", Path: "/users/:id/anonymise", Who: whoAdmin, Summary: "Anonymise a user who leaves: name and email become placeholders, login is disabled, sessions are revoked, their comments' text is replaced; their teams' entries, sales and KPIs stay as they are; idempotent", Resp: models.User{}, Status: 200, handler: s.anonymiseUser},
 

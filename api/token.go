@@ -40,6 +40,9 @@ func NewTokens(secret []byte) (*Tokens, error) {
 
 type accessClaims struct {
 	Role string `json:"role"`
+	// Version is the user's token version when the token was issued; a
+	// token without one (or with an older one) is refused.
+	Version *int64 `json:"ver"`
 	jwt.RegisteredClaims
 }
 
@@ -49,7 +52,8 @@ func (t *Tokens) Issue(u *models.User) (string, error) {
 	jti := make([]byte, 12)
 	_, _ = rand.Read(jti)
 	claims := accessClaims{
-		Role: string(u.Role),
+		Role:    string(u.Role),
+		Version: &u.TokenVersion,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    tokenIssuer,
 			Subject:   strconv.FormatUint(u.ID, 10),
@@ -67,8 +71,9 @@ func (t *Tokens) Issue(u *models.User) (string, error) {
 	return signed, nil
 }
 
-// Verify checks a token and returns the user id it was issued to.
-func (t *Tokens) Verify(raw string) (uint64, error) {
+// Verify checks a token and returns the user id it was issued to and the
+// user's token version at the time.
+func (t *Tokens) Verify(raw string) (uint64, int64, error) {
 	var claims accessClaims
 	_, err := jwt.ParseWithClaims(raw, &claims, func(*jwt.Token) (any, error) { return t.secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -80,11 +85,11 @@ func (t *Tokens) Verify(raw string) (uint64, error) {
 		jwt.WithTimeFunc(t.now),
 	)
 	if err != nil {
-		return 0, errors.Join(models.ErrUnauthorized, err)
+		return 0, 0, errors.Join(models.ErrUnauthorized, err)
 	}
 	id, err := strconv.ParseUint(claims.Subject, 10, 64)
-	if err != nil || id == 0 {
-		return 0, models.ErrUnauthorized
+	if err != nil || id == 0 || claims.Version == nil {
+		return 0, 0, models.ErrUnauthorized
 	}
-	return id, nil
+	return id, *claims.Version, nil
 }

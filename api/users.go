@@ -54,3 +54,26 @@ func (s *Server) exportUser(c echo.Context) error {
 func (s *Server) anonymiseUser(c echo.Context) error {
 	return getOne(c, s.store.AnonymiseUser)
 }
+
+type passwordRequest struct {
+	Password string `json:"password"`
+}
+
+// resetPassword sets a user's password (admins) and ends their sessions.
+func (s *Server) resetPassword(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req passwordRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	if req.Password == "" {
+		return models.Invalid("password", "is required")
+	}
+	if err := s.store.ResetPassword(ctx(c), actor(c), id, req.Password); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

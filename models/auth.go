@@ -18,27 +18,93 @@ import (
 // RefreshTTL is how long a refresh token lives without use.
 const RefreshTTL = 30 * 24 * time.Hour
 
+// LoginLimits bound failed logins within a sliding window: per account
+// (the email typed, whether or not such a user exists, so that the throttle
+// tells nothing about which accounts exist) and, looser, per client address.
+// The failures are rows of login_failures, so every instance on one database
+// counts the same ones.
+type LoginLimits struct {
+	AccountFailures int
+	IPFailures      int
+	Window          time.Duration
+}
+
+// DefaultLoginLimits: 10 failures per account and 50 per address in 15
+// minutes; the 11th attempt on an account is refused until the oldest of
+// its failures is 15 minutes old.
+var DefaultLoginLimits = LoginLimits{AccountFailures: 10, IPFailures: 50, Window: 15 * time.Minute}
+
+// SetLoginLimits changes the login throttle; zero fields keep the default.
+func (s *Store) SetLoginLimits(l LoginLimits) {
+	if l.AccountFailures <= 0 {
+		l.AccountFailures = DefaultLoginLimits.AccountFailures
+	}
+	if l.IPFailures <= 0 {
+		l.IPFailures = DefaultLoginLimits.IPFailures
+	}
+	if l.Window <= 0 {
+		l.Window = DefaultLoginLimits.Window
+	}
+	s.loginLimits = l
+}
+
+// ThrottledError refuses a login attempt without checking its password.
+type ThrottledError struct {
+	RetryAfter time.Duration
+}
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("too many failed logins; try again in %d seconds", e.RetrySeconds())
+}
+
+// RetrySeconds is RetryAfter in whole seconds, rounded up, at least 1.
+func (e *ThrottledError) RetrySeconds() int {
+	return max(1, int((e.RetryAfter+time.Second-1)/time.Second))
+}
+
 // Login checks an email and password and opens a refresh-token family. A
 // wrong password, an unknown email and a disabled account all answer
-// ErrUnauthorized, each leaving an audit event.
+// ErrUnauthorized after the same bcrypt work, each leaving an audit event
+// and a login failure; past the limits an attempt is a *ThrottledError
+// before any password is checked.
+//
+// The attempt is recorded as a failure before the counts are read, so that
+// concurrent attempts, on one instance or several, cannot all see a count
+// under the limit: of any group of attempts, the last to count sees all of
+// them. A successful login removes its own record and forgives the
+// account's earlier failures (they keep counting against their address, so
+// that an attacker cannot reset an address's count with an account of
+// their own).
 func (s *Store) Login(ctx context.Context, email, password, ip string) (*User, string, error) {
+	email = normalizeEmail(email)
+	attempt, err := s.reserveLoginAttempt(ctx, email, ip)
+	if err != nil {
+		return nil, "", err
+	}
 	var u User
-	err := s.db.WithContext(ctx).Where("email = ?", normalizeEmail(email)).First(&u).Error
+	err = s.db.WithContext(ctx).Where("email = ?", email).First(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash, bcryptInput(password))
 		s.auditLoginFailure(ctx, nil, ip)
 		return nil, "", ErrUnauthorized
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("find user: %w", err)
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.Disabled {
+	if !passwordMatches(u.PasswordHash, password) || u.Disabled {
 		s.auditLoginFailure(ctx, &u, ip)
 		return nil, "", ErrUnauthorized
 	}
 	var token string
 	actor := Actor{UserID: u.ID, Role: u.Role, IP: ip}
 	err = s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+		if err := tx.Delete(&LoginFailure{}, attempt).Error; err != nil {
+			return nil, fmt.Errorf("drop the login attempt: %w", err)
+		}
+		if err := tx.Model(&LoginFailure{}).Where("email = ? AND cleared = ?", email, false).
+			Update("cleared", true).Error; err != nil {
+			return nil, fmt.Errorf("forgive failed logins: %w", err)
+		}
 		var err error
 		token, err = issueRefresh(tx, u.ID, newID())
 		return []audit{{action: "login", entity: "user", entityID: u.ID}}, err
@@ -47,6 +113,60 @@ func (s *Store) Login(ctx context.Context, email, password, ip string) (*User, s
 		return nil, "", err
 	}
 	return &u, token, nil
+}
+
+// reserveLoginAttempt records an attempt as a failure and checks the
+// limits, counting it: it answers the record's id, or a *ThrottledError
+// (the record then removed) when the account or the address is over its
+// limit. Records older than the window are pruned on the way.
+func (s *Store) reserveLoginAttempt(ctx context.Context, email, ip string) (uint64, error) {
+	db := s.db.WithContext(ctx)
+	lim := s.loginLimits
+	now := nowUTC()
+	since := now.Add(-lim.Window)
+	if err := db.Where("at < ?", since).Delete(&LoginFailure{}).Error; err != nil {
+		return 0, fmt.Errorf("prune login failures: %w", err)
+	}
+	attempt := LoginFailure{Email: email, IP: ip, At: now}
+	if err := db.Create(&attempt).Error; err != nil {
+		return 0, fmt.Errorf("record login attempt: %w", err)
+	}
+	var wait time.Duration
+	for _, bar := range []struct {
+		q     func() *gorm.DB
+		limit int
+	}{
+		{func() *gorm.DB {
+			return db.Model(&LoginFailure{}).Where("email = ? AND cleared = ? AND at >= ?", email, false, since)
+		}, lim.AccountFailures},
+		{func() *gorm.DB { return db.Model(&LoginFailure{}).Where("ip = ? AND at >= ?", ip, since) }, lim.IPFailures},
+	} {
+		var n int64
+		if err := bar.q().Count(&n).Error; err != nil {
+			return 0, fmt.Errorf("count login failures: %w", err)
+		}
+		if n <= int64(bar.limit) {
+			continue
+		}
+		// The next attempt is allowed once the (n-limit)-th oldest of the n
+		// failures counted here has aged out of the window.
+		var at []time.Time
+		if err := bar.q().Order("at").Offset(int(n)-1-bar.limit).Limit(1).Pluck("at", &at).Error; err != nil {
+			return 0, fmt.Errorf("read login failures: %w", err)
+		}
+		w := lim.Window
+		if len(at) == 1 {
+			w = at[0].Add(lim.Window).Sub(now)
+		}
+		wait = max(wait, w, time.Second) // over the limit is refused, however soon it ends
+	}
+	if wait > 0 {
+		if err := db.Delete(&LoginFailure{}, attempt.ID).Error; err != nil {
+			return 0, fmt.Errorf("drop refused login attempt: %w", err)
+		}
+		return 0, &ThrottledError{RetryAfter: wait}
+	}
+	return attempt.ID, nil
 }
 
 func (s *Store) auditLoginFailure(ctx context.Context, u *User, ip string) {

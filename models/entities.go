@@ -20,6 +20,7 @@ type User struct {
 	Locale       string    `json:"locale" gorm:"not null;default:ko"`
 	Disabled     bool      `json:"disabled" gorm:"not null;default:false"`
 	PasswordHash string    `json:"-" gorm:"not null"`
+	TokenVersion int64     `json:"-" gorm:"not null;default:0"` // in every access token: a bump refuses them all at once
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }
@@ -246,6 +247,16 @@ type RefreshToken struct {
 	RevokedAt *time.Time
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// LoginFailure is one failed (or, while it is being checked, attempted)
+// login, counted per account and per client address by the login throttle.
+type LoginFailure struct {
+	ID      uint64    `gorm:"primaryKey"`
+	Email   string    `gorm:"not null"` // as typed, normalised; the account need not exist
+	IP      string    `gorm:"column:ip;not null"`
+	At      time.Time `gorm:"not null"`
+	Cleared bool      `gorm:"not null;default:false"`
 }
 
 // RawJSON is JSON kept as text in the database and written as-is in answers.

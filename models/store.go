@@ -19,11 +19,13 @@ import (
 type Store struct {
 	db    *gorm.DB
 	today func() civil.Date
+	// loginLimits is the login throttle (auth.go).
+	loginLimits LoginLimits
 }
 
 // NewStore wraps an open, migrated database.
 func NewStore(db *gorm.DB) *Store {
-	return &Store{db: db, today: civil.Today}
+	return &Store{db: db, today: civil.Today, loginLimits: DefaultLoginLimits}
 }
 
 // DB is the underlying handle, for health checks and tests.

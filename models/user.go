@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -15,11 +17,17 @@ import (
 // PasswordCost is the bcrypt cost; SPEC asks for at least 10.
 const PasswordCost = 11
 
-// Password length limits: bcrypt reads at most 72 bytes.
+// Password length limits. bcrypt reads at most 72 bytes, so a longer
+// password is hashed with SHA-256 first (bcryptInput); the upper bound only
+// keeps absurd inputs out.
 const (
-	MinPasswordLen = 8
-	MaxPasswordLen = 72
+	MinPasswordLen = 10
+	MaxPasswordLen = 128
 )
+
+// minLocalPartLen is the shortest email name that a password may not contain:
+// shorter ones ("kim") would forbid too many good passwords.
+const minLocalPartLen = 3
 
 // UserInput is a new user or the fields of one being changed (nil = keep).
 type UserInput struct {
@@ -52,13 +60,43 @@ func (in UserInput) validate(p Problems, creating bool) {
 		p.Check(*in.Locale != LocaleKo && *in.Locale != LocaleEn, "locale", "must be ko or en")
 	}
 	if in.Password != nil {
-		checkPassword(p, "password", *in.Password)
+		email := ""
+		if in.Email != nil {
+			email = *in.Email
+		}
+		checkPassword(p, "password", *in.Password, email)
 	}
 }
 
-func checkPassword(p Problems, field, pw string) {
-	p.Check(utf8.RuneCountInString(pw) < MinPasswordLen, field, fmt.Sprintf("must be at least %d characters", MinPasswordLen))
-	p.Check(len(pw) > MaxPasswordLen, field, fmt.Sprintf("must be at most %d bytes", MaxPasswordLen))
+// checkPassword applies the password policy: 10 to 128 bytes' worth of
+// characters, and not the account's email or its name part. email may be
+// empty when it is not known yet; callers that change an existing user's
+// password check again with the stored address.
+func checkPassword(p Problems, field, pw, email string) {
+	if reason := PasswordProblem(pw, email); reason != "" {
+		p.Add(field, reason)
+	}
+}
+
+// PasswordProblem says what is wrong with pw as the password of the account
+// with this email, or "" when it is acceptable.
+func PasswordProblem(pw, email string) string {
+	switch {
+	case utf8.RuneCountInString(pw) < MinPasswordLen:
+		return fmt.Sprintf("must be at least %d characters", MinPasswordLen)
+	case len(pw) > MaxPasswordLen:
+		return fmt.Sprintf("must be at most %d bytes", MaxPasswordLen)
+	}
+	email = normalizeEmail(email)
+	if email == "" {
+		return ""
+	}
+	lower := strings.ToLower(pw)
+	local, _, _ := strings.Cut(email, "@")
+	if strings.Contains(lower, email) || (len(local) >= minLocalPartLen && strings.Contains(lower, local)) {
+		return "must not contain the email address or its name part"
+	}
+	return ""
 }
 
 // checkText validates a free-text field: trimmed length, and no control
@@ -107,11 +145,28 @@ func normalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(
 
 // HashPassword is the bcrypt hash of pw.
 func HashPassword(pw string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), PasswordCost)
+	h, err := bcrypt.GenerateFromPassword(bcryptInput(pw), PasswordCost)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
 	return string(h), nil
+}
+
+// passwordMatches reports whether pw is the password of hash.
+func passwordMatches(hash, pw string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), bcryptInput(pw)) == nil
+}
+
+// bcryptInput is what bcrypt is given for pw: pw itself up to bcrypt's 72
+// bytes, and beyond that its SHA-256 in base64 (44 bytes, no NUL), so that
+// the bytes past 72 still count. No stored password was ever longer than
+// 72 bytes before this rule, so the two forms never meet.
+func bcryptInput(pw string) []byte {
+	if len(pw) <= 72 {
+		return []byte(pw)
+	}
+	sum := sha256.Sum256([]byte(pw))
+	return []byte(base64.StdEncoding.EncodeToString(sum[:]))
 }
 
 // dummyHash is compared against when the email is unknown, so that a failed
@@ -181,13 +236,28 @@ func (s *Store) UpdateUser(ctx context.Context, actor Actor, id uint64, in UserI
 			return nil, Conflict("invalid_state", "you cannot disable yourself or give up your own admin role")
 		}
 		before := u
+		if in.Password != nil {
+			email := u.Email
+			if in.Email != nil {
+				email = *in.Email
+			}
+			if reason := PasswordProblem(*in.Password, email); reason != "" {
+				return nil, Invalid("password", reason)
+			}
+		}
 		if err := in.apply(&u); err != nil {
 			return nil, err
+		}
+		// A user disabled, given another role or a new password keeps no
+		// session: their refresh tokens are revoked and their access tokens
+		// refused from the next request on.
+		if (u.Disabled && !before.Disabled) || u.Role != before.Role || in.Password != nil {
+			u.TokenVersion++
 		}
 		if err := tx.Save(&u).Error; err != nil {
 			return nil, duplicate(err, "a user with this email")
 		}
-		if u.Disabled || in.Password != nil {
+		if u.TokenVersion != before.TokenVersion || u.Disabled {
 			if err := revokeUserTokens(tx, u.ID); err != nil {
 				return nil, err
 			}
@@ -198,6 +268,40 @@ func (s *Store) UpdateUser(ctx context.Context, actor Actor, id uint64, in UserI
 		return nil, err
 	}
 	return &u, nil
+}
+
+// ResetPassword sets another user's password (admins only) and ends every
+// session of that user: refresh tokens revoked, access tokens refused.
+func (s *Store) ResetPassword(ctx context.Context, actor Actor, id uint64, password string) error {
+	if !actor.IsAdmin() {
+		if _, err := s.GetUser(ctx, actor, id); err != nil {
+			return err
+		}
+		return ErrForbidden
+	}
+	return s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+		var u User
+		if err := first(tx, &u, id); err != nil {
+			return nil, err
+		}
+		if reason := PasswordProblem(password, u.Email); reason != "" {
+			return nil, Invalid("password", reason)
+		}
+		hash, err := HashPassword(password)
+		if err != nil {
+			return nil, err
+		}
+		err = tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
+			"password_hash": hash, "token_version": gorm.Expr("token_version + 1"), "updated_at": nowUTC(),
+		}).Error
+		if err != nil {
+			return nil, fmt.Errorf("reset password of user %d: %w", u.ID, err)
+		}
+		if err := revokeUserTokens(tx, u.ID); err != nil {
+			return nil, err
+		}
+		return []audit{{action: "password_reset", entity: "user", entityID: u.ID}}, nil
+	})
 }
 
 // SelfInput is what users may change about themselves.
@@ -224,12 +328,25 @@ func (s *Store) UpdateSelf(ctx context.Context, actor Actor, in SelfInput) (*Use
 		if err := first(tx, &u, actor.UserID); err != nil {
 			return nil, err
 		}
-		if in.Password != nil && bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(*in.CurrentPassword)) != nil {
-			return nil, Invalid("current_password", "is not your current password")
+		if in.Password != nil {
+			if !passwordMatches(u.PasswordHash, *in.CurrentPassword) {
+				return nil, Invalid("current_password", "is not your current password")
+			}
+			if reason := PasswordProblem(*in.Password, u.Email); reason != "" {
+				return nil, Invalid("password", reason)
+			}
 		}
 		before := u
 		if err := (UserInput{Name: in.Name, Locale: in.Locale, Password: in.Password}).apply(&u); err != nil {
 			return nil, err
+		}
+		// A new password signs out every session, this one included: whoever
+		// changes a password because it leaked wants the leak's sessions gone.
+		if in.Password != nil {
+			u.TokenVersion++
+			if err := revokeUserTokens(tx, u.ID); err != nil {
+				return nil, err
+			}
 		}
 		if err := tx.Save(&u).Error; err != nil {
 			return nil, err
@@ -285,12 +402,14 @@ func (s *Store) GetUser(ctx context.Context, actor Actor, id uint64) (*User, err
 	return &u, nil
 }
 
-// ActiveUser loads a user for a request's token: a disabled or deleted user
-// is ErrUnauthorized.
-func (s *Store) ActiveUser(ctx context.Context, id uint64) (*User, error) {
+// ActiveUser loads the user of a request's access token, issued at
+// tokenVersion: a disabled or deleted user, or a token older than the user's
+// last disable, role change or password reset, is ErrUnauthorized. It is the
+// one query authentication costs a request: a primary-key lookup.
+func (s *Store) ActiveUser(ctx context.Context, id uint64, tokenVersion int64) (*User, error) {
 	var u User
 	err := first(s.db.WithContext(ctx), &u, id)
-	if errors.Is(err, ErrNotFound) || (err == nil && u.Disabled) {
+	if errors.Is(err, ErrNotFound) || (err == nil && (u.Disabled || u.TokenVersion != tokenVersion)) {
 		return nil, ErrUnauthorized
 	}
 	if err != nil {

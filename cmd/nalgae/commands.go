@@ -54,8 +54,10 @@ func serve(cfg config, args []string) error {
 	if err != nil {
 		return err
 	}
+	store := models.NewStore(db)
+	store.SetLoginLimits(models.LoginLimits{IPFailures: cfg.loginIPFailures})
 	srv := api.New(api.Config{
-		Store:          models.NewStore(db),
+		Store:          store,
 		Tokens:         tokens,
 		Version:        version,
 		LoginPerMinute: cfg.loginRate,

@@ -28,6 +28,9 @@ type config struct {
 	dbPool models.Pool
 	// http holds the server's timeouts.
 	http httpTimeouts
+	// loginIPFailures is how many failed logins one client address may
+	// have in 15 minutes (the per-account bar is 10); 0 is the default.
+	loginIPFailures int
 }
 
 // httpTimeouts bound slow clients and the drain on shutdown.
@@ -58,6 +61,21 @@ func loadConfig() (config, error) {
 			return c, fmt.Errorf("NALGAE_LOGIN_RATE must be a positive whole number")
 		}
 		c.loginRate = n
+	}
+	if raw := os.Getenv("NALGAE_LOGIN_IP_FAILURES"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("NALGAE_LOGIN_IP_FAILURES must be a positive whole number")
+		}
+		c.loginIPFailures = n
+	}
+	// Outside development the refresh cookie is always Secure: a session
+	// cookie must not travel over plain HTTP in production.
+	if raw := os.Getenv("NALGAE_SECURE_COOKIES"); raw != "" && c.production() && !c.secureCookies {
+		return c, fmt.Errorf("NALGAE_SECURE_COOKIES=%s is not allowed when NALGAE_ENV=production: the refresh cookie is always Secure there", raw)
+	}
+	if c.production() {
+		c.secureCookies = true
 	}
 	secret := os.Getenv("JWT_SECRET")
 	if file := os.Getenv("JWT_SECRET_FILE"); file != "" {

@@ -217,9 +217,13 @@ export function e2e(name, fn, { timeout = 60_000 } = {}) {
       }
       contexts.push(context)
       const page = await context.newPage()
-      const record = { page, errors: [] }
+      const record = { page, errors: [], csp: [] }
       page.on('console', (m) => {
-        if (m.type() === 'error') record.errors.push(`console: ${m.text()}`)
+        if (m.type() !== 'error') return
+        record.errors.push(`console: ${m.text()}`)
+        // Chromium reports what the Content-Security-Policy blocked as a
+        // console error: an inline script or style, eval, a foreign origin.
+        if (/Content Security Policy/i.test(m.text())) record.csp.push(m.text())
       })
       page.on('pageerror', (e) => record.errors.push(`pageerror: ${e.message}`))
       pages.push(record)
@@ -227,6 +231,8 @@ export function e2e(name, fn, { timeout = 60_000 } = {}) {
     }
     try {
       await fn({ newPage, t })
+      const blocked = pages.flatMap((r) => r.csp)
+      assert.deepEqual(blocked, [], 'the page broke its Content-Security-Policy')
     } catch (err) {
       fs.mkdirSync(RESULTS, { recursive: true })
       const base = fileName(name)

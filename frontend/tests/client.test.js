@@ -13,7 +13,7 @@ function fakeServer({ refreshOk = true, refreshDelay = 0 } = {}) {
   const calls = []
   const fetchMock = vi.fn(async (url, init) => {
     const auth = init.headers.Authorization || ''
-    calls.push({ url, method: init.method, auth, credentials: init.credentials })
+    calls.push({ url, method: init.method, auth, credentials: init.credentials, requestedWith: init.headers['X-Requested-With'] })
     if (url === '/api/v1/auth/refresh') {
       if (refreshDelay) await new Promise((r) => setTimeout(r, refreshDelay))
       if (!refreshOk) return json(401, { error: { code: 'unauthorized', message: 'Log in again' } })
@@ -53,6 +53,8 @@ describe('api client', () => {
     expect(out.ok).toBe(true)
     expect(calls.map((c) => c.url)).toEqual(['/api/v1/me', '/api/v1/auth/refresh', '/api/v1/me'])
     expect(calls[1].auth).toBe('') // the refresh rides on the HttpOnly cookie
+    // ...which the server lets be used only with this header (no other site can send it)
+    expect(calls[1].requestedWith).toBe('nalgae')
     expect(calls[2].auth).toBe('Bearer fresh')
     expect(getAccessToken()).toBe('fresh')
   })

@@ -16,6 +16,7 @@ var all = []*gormigrate.Migration{
 	initSchema,
 	kpiSums,
 	auditChain,
+	loginSecurity,
 }
 
 func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {

@@ -66,7 +66,9 @@ function buildURL(path, query) {
 }
 
 async function send(method, url, body, token) {
-  const headers = { Accept: 'application/json' }
+  // X-Requested-With: the server lets only requests with it use the refresh
+  // cookie; a page of another site cannot add it without the server's leave.
+  const headers = { Accept: 'application/json', 'X-Requested-With': 'nalgae' }
   // A FormData body goes as it is: the browser writes its multipart
   // Content-Type with the boundary, so it must not be set here.
   const form = typeof FormData !== 'undefined' && body instanceof FormData

@@ -19,6 +19,8 @@ const fieldPatterns = [
   [/^must be between (\d+) and (\d+)$/, 'errors.field.between', (m) => ({ min: m[1], max: m[2] })],
   [/^must be at most (\d+)$/, 'errors.field.atMost', (m) => ({ n: m[1] })],
   [/^is not your current password$/, 'errors.field.currentPassword'],
+  [/^must be at most (\d+) bytes$/, 'errors.field.maxBytes', (m) => ({ n: m[1] })],
+  [/^must not contain the email address or its name part$/, 'errors.field.containsEmail'],
   [/^is only recorded for live_commerce campaigns$/, 'errors.field.liveOnly'],
 ]
 
