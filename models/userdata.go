@@ -36,6 +36,15 @@ type UserExport struct {
 	AuditEventsAboutUser []AuditEvent `json:"audit_events_about_user"`
 	// Sessions are the user's refresh tokens, without their hashes.
 	Sessions []SessionInfo `json:"sessions"`
+	// FailedLogins are the recent failed logins with the user's e-mail
+	// (kept 15 minutes for throttling), with the address they came from.
+	FailedLogins []FailedLogin `json:"failed_logins"`
+}
+
+// FailedLogin is one failed login kept for throttling.
+type FailedLogin struct {
+	At time.Time `json:"at"`
+	IP string    `json:"ip"`
 }
 
 // UserTeamMembership is one team the user is on.
@@ -135,6 +144,10 @@ func gatherUserData(tx *gorm.DB, id uint64, out *UserExport) error {
 	if err != nil {
 		return fmt.Errorf("sessions: %w", err)
 	}
+	out.FailedLogins, err = findAll[FailedLogin](tx.Model(&LoginFailure{}).Select("at, ip").Where("email = ?", out.User.Email), "at")
+	if err != nil {
+		return fmt.Errorf("failed logins: %w", err)
+	}
 	return nil
 }
 
@@ -186,9 +199,16 @@ func (s *Store) AnonymiseUser(ctx context.Context, actor Actor, id uint64) (*Use
 		if u.Name == name && u.Email == email && u.Disabled && u.PasswordHash == anonymisedPasswordHash {
 			return nil, nil // already anonymised: nothing to do, nothing to audit
 		}
+		typed := u.Email
 		u.Name, u.Email, u.Disabled, u.PasswordHash = name, email, true, anonymisedPasswordHash
+		u.TokenVersion++ // their access tokens fail at once
 		if err := tx.Save(&u).Error; err != nil {
 			return nil, fmt.Errorf("anonymise user %d: %w", id, err)
+		}
+		// Failed logins keep the address as typed (for throttling only); the
+		// departed user's go with the rest.
+		if err := tx.Where("email = ?", typed).Delete(&LoginFailure{}).Error; err != nil {
+			return nil, fmt.Errorf("anonymise user %d: login failures: %w", id, err)
 		}
 		if err := revokeUserTokens(tx, id); err != nil {
 			return nil, fmt.Errorf("anonymise user %d: revoke sessions: %w", id, err)
