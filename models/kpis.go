@@ -149,22 +149,25 @@ func (s *Store) CampaignKPIs(ctx context.Context, actor Actor, id uint64, q KPIQ
 	if err != nil {
 		return nil, err
 	}
-	statuses := defaultStatuses(q.Statuses, Statuses)
 	q.Kinds = nil
-	var program Program
-	if err := first(tx, &program, t.ProgramID); err != nil {
-		return nil, err
-	}
-	src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("id = ?", id) }, []uint64{t.ID}, q, statuses, program.EndsOn, s.today())
-	if err != nil {
-		return nil, err
-	}
-	return &CampaignKPIs{
-		CampaignID:      c.ID,
-		CountedStatuses: statuses,
-		Total:           src.block(src.campaigns),
-		SalesGrowth:     src.growth[t.ID],
-	}, nil
+	today := s.today()
+	return cachedKPIs(s, tx, t.ID, q.cacheKey("campaign", id, today), func() (*CampaignKPIs, error) {
+		statuses := defaultStatuses(q.Statuses, Statuses)
+		var program Program
+		if err := first(tx, &program, t.ProgramID); err != nil {
+			return nil, err
+		}
+		src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("id = ?", id) }, []uint64{t.ID}, q, statuses, program.EndsOn, today)
+		if err != nil {
+			return nil, err
+		}
+		return &CampaignKPIs{
+			CampaignID:      c.ID,
+			CountedStatuses: statuses,
+			Total:           src.block(src.campaigns),
+			SalesGrowth:     src.growth[t.ID],
+		}, nil
+	})
 }
 
 // TeamKPIs computes a team's KPIs (every status by default).
@@ -174,22 +177,25 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 	if err != nil {
 		return nil, err
 	}
-	statuses := defaultStatuses(q.Statuses, Statuses)
-	var program Program
-	if err := first(tx, &program, t.ProgramID); err != nil {
-		return nil, err
-	}
-	src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("team_id = ?", id) }, []uint64{id}, q, statuses, program.EndsOn, s.today())
-	if err != nil {
-		return nil, err
-	}
-	return &TeamKPIs{
-		TeamID:          id,
-		CountedStatuses: statuses,
-		Total:           src.block(src.campaigns),
-		ByKind:          src.byKind(src.campaigns),
-		SalesGrowth:     src.growth[id],
-	}, nil
+	today := s.today()
+	return cachedKPIs(s, tx, id, q.cacheKey("team", id, today), func() (*TeamKPIs, error) {
+		statuses := defaultStatuses(q.Statuses, Statuses)
+		var program Program
+		if err := first(tx, &program, t.ProgramID); err != nil {
+			return nil, err
+		}
+		src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("team_id = ?", id) }, []uint64{id}, q, statuses, program.EndsOn, today)
+		if err != nil {
+			return nil, err
+		}
+		return &TeamKPIs{
+			TeamID:          id,
+			CountedStatuses: statuses,
+			Total:           src.block(src.campaigns),
+			ByKind:          src.byKind(src.campaigns),
+			SalesGrowth:     src.growth[id],
+		}, nil
+	})
 }
 
 func defaultStatuses(given, def []Status) []Status {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -93,7 +94,8 @@ func summaryMismatches(t *testing.T, db *gorm.DB) []string {
 	return bad
 }
 
-// The summary tables equal the entries' sums after every kind of change the
+// The summary tables equal the entries' sums, and kept KPI answers equal
+// fresh ones, after every kind of change the
 // database can see: inserts, edits of figures, status changes, moves to
 // another day, deletes, a campaign changing kind or team, a team moving to
 // another program, and sales records changing amount, status, period or team
@@ -192,15 +194,50 @@ func TestSummaryTablesFollowEveryWrite(t *testing.T) {
 		{"team moves to another program", "UPDATE teams SET program_id = ? WHERE id = ?",
 			func() []any { return []any{programs[rng.IntN(2)].ID, teams[rng.IntN(len(teams))].ID} }},
 	}
+	steps = append(steps, struct {
+		name string
+		sql  string
+		args func() []any
+	}{"program ends on another day", "UPDATE programs SET ends_on = ? WHERE id = ?",
+		func() []any { return []any{start.AddDays(30 + rng.IntN(400)), programs[rng.IntN(2)].ID} }})
+	// A store that keeps its KPI answers must give, after every write, what
+	// a store computing afresh gives.
+	cached := models.NewStore(db)
+	admin := models.Actor{UserID: 1, Role: models.RoleAdmin}
+	compareCached := func(when string) {
+		t.Helper()
+		fresh := models.NewStore(db)
+		ctx := context.Background()
+		for _, team := range teams {
+			got, err := cached.TeamKPIs(ctx, admin, team.ID, models.KPIQuery{})
+			must(err)
+			want, err := fresh.TeamKPIs(ctx, admin, team.ID, models.KPIQuery{})
+			must(err)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: team %d KPIs kept %+v, computed afresh %+v", when, team.ID, got, want)
+			}
+		}
+		for _, c := range campaigns {
+			got, err := cached.CampaignKPIs(ctx, admin, c.ID, models.KPIQuery{})
+			must(err)
+			want, err := fresh.CampaignKPIs(ctx, admin, c.ID, models.KPIQuery{})
+			must(err)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: campaign %d KPIs kept %+v, computed afresh %+v", when, c.ID, got, want)
+			}
+		}
+	}
 	if bad := summaryMismatches(t, db); len(bad) > 0 {
 		t.Fatalf("after inserts: %v", bad)
 	}
+	compareCached("after inserts")
 	for round := range 6 {
 		for _, st := range steps {
 			must(db.Exec(st.sql, st.args()...).Error)
 			if bad := summaryMismatches(t, db); len(bad) > 0 {
 				t.Fatalf("round %d, after %q: %v", round, st.name, bad)
 			}
+			compareCached(fmt.Sprintf("round %d, after %q", round, st.name))
 		}
 	}
 }

@@ -21,11 +21,13 @@ type Store struct {
 	today func() civil.Date
 	// loginLimits is the login throttle (auth.go).
 	loginLimits LoginLimits
+	// kpis keeps KPI answers while their team's data stands (kpicache.go).
+	kpis *kpiCache
 }
 
 // NewStore wraps an open, migrated database.
 func NewStore(db *gorm.DB) *Store {
-	return &Store{db: db, today: civil.Today, loginLimits: DefaultLoginLimits}
+	return &Store{db: db, today: civil.Today, loginLimits: DefaultLoginLimits, kpis: newKPICache()}
 }
 
 // DB is the underlying handle, for health checks and tests.

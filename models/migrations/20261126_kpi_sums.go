@@ -22,9 +22,9 @@ import (
 var kpiSums = &gormigrate.Migration{
 	ID: "20261126_kpi_sums",
 	Migrate: func(tx *gorm.DB) error {
-		stmts := kpiSumsSQLite
+		stmts := append(teamStampsSQLite, kpiSumsSQLite...)
 		if tx.Dialector.Name() == "postgres" {
-			stmts = kpiSumsPostgres
+			stmts = append(teamStampsPostgres, kpiSumsPostgres...)
 		}
 		for _, s := range stmts {
 			if err := tx.Exec(s).Error; err != nil {
@@ -43,8 +43,8 @@ var kpiSums = &gormigrate.Migration{
 const (
 	salesWindowIndex = `CREATE INDEX idx_sales_records_window
 		ON sales_records (team_id, status, period_start, period_end, sales_krw)`
-	dropSalesTeamIndex   = `DROP INDEX idx_sales_records_team_id`
-	salesSpanIndex       = `CREATE INDEX idx_sales_records_spans ON sales_records (team_id, status, period_start, period_end, sales_krw)
+	dropSalesTeamIndex = `DROP INDEX idx_sales_records_team_id`
+	salesSpanIndex     = `CREATE INDEX idx_sales_records_spans ON sales_records (team_id, status, period_start, period_end, sales_krw)
 		WHERE period_start < period_end`
 	createSalesMonthSums = `CREATE TABLE "sales_month_sums" (
 		team_id BIGINT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
@@ -165,7 +165,7 @@ func sqliteAddEntry(r string) string {
 		FROM campaigns c JOIN teams t ON t.id = c.team_id WHERE c.id = ` + r + `.campaign_id
 		ON CONFLICT (program_id, status, kind, date) DO UPDATE SET entries = entries + 1,
 			spend_krw = spend_krw + excluded.spend_krw, revenue_krw = revenue_krw + excluded.revenue_krw;
-	`
+	` + sqliteBumpTeam("(SELECT team_id FROM campaigns WHERE id = "+r+".campaign_id)")
 }
 
 // sqliteSubtractEntry takes row r (OLD) of metric_entries out of both sums.
@@ -179,7 +179,7 @@ func sqliteSubtractEntry(r string) string {
 		WHERE (program_id, kind) = (SELECT t.program_id, c.kind FROM campaigns c JOIN teams t ON t.id = c.team_id
 				WHERE c.id = ` + r + `.campaign_id)
 			AND status = ` + r + `.status AND date = ` + r + `.date;
-	`
+	` + sqliteBumpTeam("(SELECT team_id FROM campaigns WHERE id = "+r+".campaign_id)")
 }
 
 var kpiSumsPostgres = []string{
@@ -225,6 +225,7 @@ var kpiSumsPostgres = []string{
 			FROM campaigns c JOIN teams t ON t.id = c.team_id
 			WHERE c.id = OLD.campaign_id AND p.program_id = t.program_id AND p.kind = c.kind
 				AND p.status = OLD.status AND p.date = OLD.date;
+			PERFORM team_stamp_bump((SELECT team_id FROM campaigns WHERE id = OLD.campaign_id));
 		END IF;
 		IF TG_OP IN ('INSERT', 'UPDATE') THEN
 			INSERT INTO campaign_sums (campaign_id, status, entries, spend_krw, revenue_krw, impressions, clicks, conversions, viewers)
@@ -244,6 +245,7 @@ var kpiSumsPostgres = []string{
 				entries = program_daily_sums.entries + 1,
 				spend_krw = program_daily_sums.spend_krw + EXCLUDED.spend_krw,
 				revenue_krw = program_daily_sums.revenue_krw + EXCLUDED.revenue_krw;
+			PERFORM team_stamp_bump((SELECT team_id FROM campaigns WHERE id = NEW.campaign_id));
 		END IF;
 		RETURN NULL;
 	END $$ LANGUAGE plpgsql`,
@@ -296,4 +298,73 @@ func sqliteSubtractSales(r string) string {
 		WHERE ` + r + `.period_start = ` + r + `.period_end AND team_id = ` + r + `.team_id AND status = ` + r + `.status
 			AND month = ` + salesMonthSQL(false, r+".period_start") + `;
 	`
+}
+
+// Team stamps: a counter per team that every change a team's KPIs depend on
+// moves forward, in the writing transaction: its entries' figures or
+// statuses, its sales records, its campaigns, the team's program, that
+// program's end. The KPI cache (models/kpicache.go) keeps an answer only as
+// long as its team's stamp has not moved, on every instance.
+const createTeamStamps = `CREATE TABLE "team_stamps" (
+	team_id BIGINT NOT NULL PRIMARY KEY REFERENCES teams(id) ON DELETE CASCADE,
+	stamp BIGINT NOT NULL DEFAULT 0)`
+
+// sqliteBumpTeam moves the stamp of the team that expr (a scalar subquery or
+// a column) names; NULL names none.
+func sqliteBumpTeam(expr string) string {
+	return `INSERT INTO team_stamps (team_id, stamp) SELECT ` + expr + `, 1 WHERE ` + expr + ` IS NOT NULL
+		ON CONFLICT (team_id) DO UPDATE SET stamp = stamp + 1;
+	`
+}
+
+var teamStampsSQLite = []string{
+	createTeamStamps,
+	`CREATE TRIGGER sales_records_stamp_insert AFTER INSERT ON sales_records BEGIN ` + sqliteBumpTeam("NEW.team_id") + ` END`,
+	`CREATE TRIGGER sales_records_stamp_delete AFTER DELETE ON sales_records BEGIN ` + sqliteBumpTeam("OLD.team_id") + ` END`,
+	`CREATE TRIGGER sales_records_stamp_update AFTER UPDATE ON sales_records BEGIN ` +
+		sqliteBumpTeam("OLD.team_id") + sqliteBumpTeam("NEW.team_id") + ` END`,
+	`CREATE TRIGGER campaigns_stamp_insert AFTER INSERT ON campaigns BEGIN ` + sqliteBumpTeam("NEW.team_id") + ` END`,
+	`CREATE TRIGGER campaigns_stamp_delete AFTER DELETE ON campaigns BEGIN ` + sqliteBumpTeam("OLD.team_id") + ` END`,
+	`CREATE TRIGGER campaigns_stamp_update AFTER UPDATE ON campaigns BEGIN ` +
+		sqliteBumpTeam("OLD.team_id") + sqliteBumpTeam("NEW.team_id") + ` END`,
+	`CREATE TRIGGER teams_stamp_update AFTER UPDATE OF program_id ON teams BEGIN ` + sqliteBumpTeam("NEW.id") + ` END`,
+	`CREATE TRIGGER programs_stamp_update AFTER UPDATE OF ends_on ON programs BEGIN
+		INSERT INTO team_stamps (team_id, stamp) SELECT id, 1 FROM teams WHERE program_id = NEW.id
+		ON CONFLICT (team_id) DO UPDATE SET stamp = stamp + 1;
+	 END`,
+}
+
+var teamStampsPostgres = []string{
+	createTeamStamps,
+	`CREATE OR REPLACE FUNCTION team_stamp_bump(team BIGINT) RETURNS void AS $$
+	BEGIN
+		IF team IS NOT NULL THEN
+			INSERT INTO team_stamps (team_id, stamp) VALUES (team, 1)
+			ON CONFLICT (team_id) DO UPDATE SET stamp = team_stamps.stamp + 1;
+		END IF;
+	END $$ LANGUAGE plpgsql`,
+	// sales_records and campaigns both name their team in team_id.
+	`CREATE OR REPLACE FUNCTION team_stamps_touch() RETURNS trigger AS $$
+	BEGIN
+		IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM team_stamp_bump(OLD.team_id); END IF;
+		IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM team_stamp_bump(NEW.team_id); END IF;
+		RETURN NULL;
+	END $$ LANGUAGE plpgsql`,
+	`CREATE TRIGGER sales_records_stamp AFTER INSERT OR UPDATE OR DELETE ON sales_records
+	 FOR EACH ROW EXECUTE FUNCTION team_stamps_touch()`,
+	`CREATE TRIGGER campaigns_stamp AFTER INSERT OR UPDATE OR DELETE ON campaigns
+	 FOR EACH ROW EXECUTE FUNCTION team_stamps_touch()`,
+	`CREATE OR REPLACE FUNCTION teams_stamp_touch() RETURNS trigger AS $$
+	BEGIN
+		PERFORM team_stamp_bump(NEW.id);
+		RETURN NULL;
+	END $$ LANGUAGE plpgsql`,
+	`CREATE TRIGGER teams_stamp AFTER UPDATE OF program_id ON teams FOR EACH ROW EXECUTE FUNCTION teams_stamp_touch()`,
+	`CREATE OR REPLACE FUNCTION programs_stamp_touch() RETURNS trigger AS $$
+	BEGIN
+		INSERT INTO team_stamps (team_id, stamp) SELECT id, 1 FROM teams WHERE program_id = NEW.id
+		ON CONFLICT (team_id) DO UPDATE SET stamp = team_stamps.stamp + 1;
+		RETURN NULL;
+	END $$ LANGUAGE plpgsql`,
+	`CREATE TRIGGER programs_stamp AFTER UPDATE OF ends_on ON programs FOR EACH ROW EXECUTE FUNCTION programs_stamp_touch()`,
 }

@@ -1,0 +1,87 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"gorm.io/gorm"
+
+	"github.com/nalgae/nalgae/models/civil"
+)
+
+// kpiCacheSize bounds the KPI answers kept: a team's and each of its
+// campaigns' default answers for a few thousand teams, a few MB in all.
+const kpiCacheSize = 16384
+
+// kpiCache keeps computed KPI answers of teams and campaigns. An answer is
+// served again only while its team's stamp (team_stamps, moved by the
+// database in every transaction that changes what the answer is computed
+// from) is the one it was computed under, and only on the day it was
+// computed for (windows end "today"). The stamp lives in the database, so
+// every instance sees a write of any other at once; the cache itself is
+// private to an instance and needs no invalidation messages.
+type kpiCache struct {
+	entries *lru.Cache[kpiCacheKey, kpiCacheEntry]
+}
+
+// kpiCacheKey names one answer: what (team or campaign) and its query.
+type kpiCacheKey struct {
+	kind  string // "team" or "campaign"
+	id    uint64
+	today civil.Date
+	query string // the KPIQuery, spelled out
+}
+
+type kpiCacheEntry struct {
+	stamp  int64
+	answer any // *TeamKPIs or *CampaignKPIs, never changed once stored
+}
+
+func newKPICache() *kpiCache {
+	entries, err := lru.New[kpiCacheKey, kpiCacheEntry](kpiCacheSize)
+	if err != nil {
+		panic(fmt.Sprintf("kpi cache: %v", err)) // only for a size below 1
+	}
+	return &kpiCache{entries: entries}
+}
+
+// teamStamp reads where team's stamp stands (0 before its first change).
+func teamStamp(tx *gorm.DB, teamID uint64) (int64, error) {
+	var stamp int64
+	err := tx.Table("team_stamps").Select("stamp").Where("team_id = ?", teamID).Take(&stamp).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("team stamp: %w", err)
+	}
+	return stamp, nil
+}
+
+// cachedKPIs answers from the cache when it holds key's answer computed
+// under team's current stamp, and otherwise computes it and keeps it. The
+// stamp is read before computing: a write that lands meanwhile moves it, so
+// an answer that might have missed that write is never served again.
+func cachedKPIs[T any](s *Store, tx *gorm.DB, teamID uint64, key kpiCacheKey, compute func() (*T, error)) (*T, error) {
+	stamp, err := teamStamp(tx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	if e, ok := s.kpis.entries.Get(key); ok && e.stamp == stamp {
+		if answer, ok := e.answer.(*T); ok {
+			return answer, nil
+		}
+	}
+	answer, err := compute()
+	if err != nil {
+		return nil, err
+	}
+	s.kpis.entries.Add(key, kpiCacheEntry{stamp: stamp, answer: answer})
+	return answer, nil
+}
+
+// cacheKey spells out everything an answer of q depends on besides the data.
+func (q KPIQuery) cacheKey(kind string, id uint64, today civil.Date) kpiCacheKey {
+	return kpiCacheKey{kind: kind, id: id, today: today, query: fmt.Sprintf("%v|%v|%s|%s|%v", q.Statuses, q.Windows, q.From, q.To, q.Kinds)}
+}
