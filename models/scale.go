@@ -2,119 +2,83 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/nalgae/nalgae/models/civil"
 )
 
-// ScaleResult counts what SeedScale wrote.
+// ScaleResult says what SeedScale wrote and how to log in to it. Its JSON is
+// what `nalgae seed --scale N --json` prints for the benchmark program.
 type ScaleResult struct {
-	ProgramID uint64
-	Teams     int
-	Entries   int
-	Sales     int
+	ProgramID          uint64 `json:"program_id"`
+	Teams              int    `json:"teams"`
+	Campaigns          int    `json:"campaigns"`
+	Entries            int    `json:"entries"`
+	Sales              int    `json:"sales"`
+	Password           string `json:"password"`
+	Professor          string `json:"professor"`
+	City               string `json:"city"`
+	StudentEmailFormat string `json:"student_email_format"` // fmt format of team i's student, i from 0
 }
 
-// scaleDays is how many days of entries each synthetic campaign has.
-const scaleDays = 90
+// The shape of a synthetic program: every team runs scaleCampaigns campaigns
+// of scaleDays daily entries each, the k-th starting scaleStagger days after
+// the (k-1)-th, and keeps a daily sales record over both growth windows.
+const (
+	scaleCampaigns = 4
+	scaleDays      = 365
+	scaleStagger   = 7
+	// scaleTeamOffsets spreads the teams' first campaign day over four weeks,
+	// so that teams' growth windows differ as they do in a real program.
+	scaleTeamOffsets = 28
+)
+
+// scaleStart is the first campaign day of team 0. Fixed, not relative to
+// today, so that the same n always gives the same rows; every date the seed
+// writes is long past.
+var scaleStart = civil.MustParse("2025-01-06")
+
+// scaleAfterDays is the length of a team's default "after" window: from its
+// first campaign's start to its last campaign's end.
+const scaleAfterDays = (scaleCampaigns-1)*scaleStagger + scaleDays
 
 // SeedScale writes a deterministic synthetic program of n teams for
-// benchmarks: each team one student and one merchant, three campaigns (search
-// ads, shopping ads, live commerce) of scaleDays approved entries each, and
-// six monthly approved sales records. The same n always gives the same rows.
-// Rows are inserted in batches in one transaction, bypassing per-row checks
-// (they are valid by construction), with one audit event.
+// benchmarks: each team one student and one merchant, four campaigns of mixed
+// kinds (search ads always, three of the other kinds in turn) with 365 daily
+// entries each, and one sales record a day (channel "all") over the team's
+// before and after windows. About 95% of entries and sales are approved, the
+// rest submitted or draft. One professor and one city official staff the
+// program. The same n always gives the same rows (fixed random seed). Rows
+// are written in one transaction with multi-row INSERTs, bypassing per-row
+// checks (they are valid by construction), with one audit event.
 func (s *Store) SeedScale(ctx context.Context, n int) (*ScaleResult, error) {
 	if n < 1 || n > 100_000 {
 		return nil, fmt.Errorf("scale must be between 1 and 100000, not %d", n)
 	}
-	hash, err := HashPassword(fmt.Sprintf("scale-%d-password", n))
+	password := fmt.Sprintf("scale-%d-password", n)
+	hash, err := HashPassword(password)
 	if err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewPCG(uint64(n), 2026))
-	start := civil.MustParse("2026-03-02")
-	res := &ScaleResult{Teams: n}
+	res := &ScaleResult{Teams: n, Password: password}
 	err = s.write(ctx, Actor{Role: RoleAdmin, IP: "seed"}, func(tx *gorm.DB) ([]audit, error) {
-		var tag int64
-		tx.Model(&Program{}).Count(&tag) // several scale programs may live side by side
-		p := Program{Name: fmt.Sprintf("Scale %d (#%d)", n, tag+1), City: "합성시", University: "합성대학교", Partner: "네이버",
-			Course: "콘텐츠마케팅", StartsOn: start, EndsOn: start.AddDays(179), Status: ProgramActive, Version: 1}
-		if err := tx.Create(&p).Error; err != nil {
+		sd := &scaleSeeder{tx: tx, n: n, hash: hash, res: res, now: nowUTC(), rng: rand.New(rand.NewPCG(uint64(n), 2026))}
+		if err := sd.program(); err != nil {
 			return nil, err
 		}
-		res.ProgramID = p.ID
 		const batch = 500
 		for first := 0; first < n; first += batch {
-			last := min(first+batch, n)
-			users := make([]User, 0, 2*(last-first))
-			for i := first; i < last; i++ {
-				users = append(users,
-					User{Email: fmt.Sprintf("scale%d-s%d@synthetic.nalgae", p.ID, i), Name: fmt.Sprintf("학생 %d", i), Role: RoleStudent, Locale: LocaleKo, PasswordHash: hash},
-					User{Email: fmt.Sprintf("scale%d-m%d@synthetic.nalgae", p.ID, i), Name: fmt.Sprintf("사장 %d", i), Role: RoleMerchant, Locale: LocaleKo, PasswordHash: hash})
-			}
-			if err := tx.CreateInBatches(&users, batch).Error; err != nil {
+			if err := sd.teams(ctx, first, min(first+batch, n)); err != nil {
 				return nil, err
 			}
-			merchants := make([]Merchant, 0, last-first)
-			for i := range last - first {
-				owner := users[2*i+1].ID
-				merchants = append(merchants, Merchant{Name: fmt.Sprintf("합성상점 %d", first+i), Category: "잡화", Region: "합성구",
-					HasOfflineStore: i%2 == 0, OwnerUserID: &owner, Version: 1})
-			}
-			if err := tx.CreateInBatches(&merchants, batch).Error; err != nil {
-				return nil, err
-			}
-			teams := make([]Team, 0, last-first)
-			for i, m := range merchants {
-				teams = append(teams, Team{ProgramID: p.ID, Name: fmt.Sprintf("팀 %d", first+i), MerchantID: m.ID, Version: 1})
-			}
-			if err := tx.CreateInBatches(&teams, batch).Error; err != nil {
-				return nil, err
-			}
-			members := make([]TeamMember, 0, len(teams))
-			var campaigns []Campaign
-			for i, t := range teams {
-				members = append(members, TeamMember{TeamID: t.ID, UserID: users[2*i].ID, Role: MemberLeader})
-				for j, k := range []Kind{KindSearchAd, KindShoppingAd, KindLiveCommerce} {
-					cs := start.AddDays(60 + 7*j)
-					campaigns = append(campaigns, Campaign{TeamID: t.ID, Kind: k, Name: fmt.Sprintf("%s %d", k, first+i),
-						StartsOn: cs, EndsOn: cs.AddDays(scaleDays - 1), BudgetKRW: 3_000_000, Version: 1})
-				}
-			}
-			if err := tx.CreateInBatches(&members, batch).Error; err != nil {
-				return nil, err
-			}
-			if err := tx.CreateInBatches(&campaigns, batch).Error; err != nil {
-				return nil, err
-			}
-			entries := make([]MetricEntry, 0, len(campaigns)*scaleDays)
-			for _, c := range campaigns {
-				for d := range scaleDays {
-					entries = append(entries, scaleEntry(rng, c, c.StartsOn.AddDays(d)))
-				}
-			}
-			if err := tx.CreateInBatches(&entries, batch).Error; err != nil {
-				return nil, err
-			}
-			var sales []SalesRecord
-			for _, t := range teams {
-				for month := range 6 {
-					from := civil.Date{Year: 2026, Month: 3 + timeMonth(month), Day: 1}
-					sales = append(sales, SalesRecord{TeamID: t.ID, PeriodStart: from, PeriodEnd: civil.Date{Year: 2026, Month: 4 + timeMonth(month), Day: 1}.AddDays(-1),
-						Channel: ChannelAll, SalesKRW: 5_000_000 + rng.Int64N(20_000_000), Status: StatusApproved, Source: "seed:scale", Version: 1})
-				}
-			}
-			if err := tx.CreateInBatches(&sales, batch).Error; err != nil {
-				return nil, err
-			}
-			res.Entries += len(entries)
-			res.Sales += len(sales)
 		}
-		return []audit{{action: "import", entity: "program", entityID: p.ID, programID: p.ID, after: res}}, nil
+		return []audit{{action: "import", entity: "program", entityID: res.ProgramID, programID: res.ProgramID, after: res}}, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("seed scale %d: %w", n, err)
@@ -122,16 +86,309 @@ func (s *Store) SeedScale(ctx context.Context, n int) (*ScaleResult, error) {
 	return res, nil
 }
 
-func scaleEntry(rng *rand.Rand, c Campaign, day civil.Date) MetricEntry {
-	e := MetricEntry{CampaignID: c.ID, Date: day, Status: StatusApproved, Source: "seed:scale", Version: 1}
+// scaleSeeder holds what one SeedScale run shares between its batches.
+type scaleSeeder struct {
+	tx          *gorm.DB
+	n           int
+	hash        string
+	res         *ScaleResult
+	now         time.Time
+	rng         *rand.Rand
+	programID   uint64
+	professorID uint64
+}
+
+// program writes the program and its two staff members.
+func (sd *scaleSeeder) program() error {
+	var tag int64
+	sd.tx.Model(&Program{}).Count(&tag) // several scale programs may live side by side
+	lastDay := scaleStart.AddDays(scaleTeamOffsets - 1 + scaleAfterDays - 1)
+	p := Program{Name: fmt.Sprintf("Scale %d (#%d)", sd.n, tag+1), City: "합성시", University: "합성대학교", Partner: "네이버",
+		Course: "콘텐츠마케팅", StartsOn: scaleStart, EndsOn: lastDay, Status: ProgramActive, Version: 1}
+	if err := sd.tx.Create(&p).Error; err != nil {
+		return fmt.Errorf("program: %w", err)
+	}
+	sd.programID, sd.res.ProgramID = p.ID, p.ID
+	sd.res.Professor = fmt.Sprintf("scale%d-professor@synthetic.nalgae", p.ID)
+	sd.res.City = fmt.Sprintf("scale%d-city@synthetic.nalgae", p.ID)
+	sd.res.StudentEmailFormat = fmt.Sprintf("scale%d-s%%d@synthetic.nalgae", p.ID)
+	staff := []User{
+		{Email: sd.res.Professor, Name: "합성 교수", Role: RoleProfessor, Locale: LocaleKo, PasswordHash: sd.hash},
+		{Email: sd.res.City, Name: "합성시 담당자", Role: RoleCity, Locale: LocaleKo, PasswordHash: sd.hash},
+	}
+	if err := sd.tx.Create(&staff).Error; err != nil {
+		return fmt.Errorf("staff users: %w", err)
+	}
+	sd.professorID = staff[0].ID
+	links := []ProgramStaff{
+		{ProgramID: p.ID, UserID: staff[0].ID, Role: StaffProfessor},
+		{ProgramID: p.ID, UserID: staff[1].ID, Role: StaffCity},
+	}
+	if err := sd.tx.Create(&links).Error; err != nil {
+		return fmt.Errorf("program staff: %w", err)
+	}
+	return nil
+}
+
+// scaleKinds are the kinds of team i's campaigns: search ads always (the
+// benchmark imports a SearchAd report), then three of the other five in turn.
+func scaleKinds(i int) [scaleCampaigns]Kind {
+	others := Kinds[1:]
+	return [scaleCampaigns]Kind{KindSearchAd, others[i%len(others)], others[(i+1)%len(others)], others[(i+2)%len(others)]}
+}
+
+// scaleTeamStart is the first campaign day of team i.
+func scaleTeamStart(i int) civil.Date { return scaleStart.AddDays(i % scaleTeamOffsets) }
+
+// teams writes teams [first,last) with their people, campaigns, entries and sales.
+func (sd *scaleSeeder) teams(ctx context.Context, first, last int) error {
+	tx := sd.tx
+	users := make([]User, 0, 2*(last-first))
+	for i := first; i < last; i++ {
+		users = append(users,
+			User{Email: fmt.Sprintf(sd.res.StudentEmailFormat, i), Name: fmt.Sprintf("학생 %d", i), Role: RoleStudent, Locale: LocaleKo, PasswordHash: sd.hash},
+			User{Email: fmt.Sprintf("scale%d-m%d@synthetic.nalgae", sd.programID, i), Name: fmt.Sprintf("사장 %d", i), Role: RoleMerchant, Locale: LocaleKo, PasswordHash: sd.hash})
+	}
+	if err := tx.CreateInBatches(&users, len(users)).Error; err != nil {
+		return fmt.Errorf("users: %w", err)
+	}
+	merchants := make([]Merchant, 0, last-first)
+	for i := range last - first {
+		owner := users[2*i+1].ID
+		merchants = append(merchants, Merchant{Name: fmt.Sprintf("합성상점 %d", first+i), Category: "잡화", Region: "합성구",
+			HasOfflineStore: i%2 == 0, OwnerUserID: &owner, Version: 1})
+	}
+	if err := tx.CreateInBatches(&merchants, len(merchants)).Error; err != nil {
+		return fmt.Errorf("merchants: %w", err)
+	}
+	teams := make([]Team, 0, last-first)
+	for i, m := range merchants {
+		teams = append(teams, Team{ProgramID: sd.programID, Name: fmt.Sprintf("팀 %d", first+i), MerchantID: m.ID, Version: 1})
+	}
+	if err := tx.CreateInBatches(&teams, len(teams)).Error; err != nil {
+		return fmt.Errorf("teams: %w", err)
+	}
+	members := make([]TeamMember, 0, len(teams))
+	campaigns := make([]Campaign, 0, scaleCampaigns*len(teams))
+	for i, t := range teams {
+		members = append(members, TeamMember{TeamID: t.ID, UserID: users[2*i].ID, Role: MemberLeader})
+		start := scaleTeamStart(first + i)
+		for j, k := range scaleKinds(first + i) {
+			cs := start.AddDays(j * scaleStagger)
+			campaigns = append(campaigns, Campaign{TeamID: t.ID, Kind: k, Name: fmt.Sprintf("%s %d", k, first+i),
+				StartsOn: cs, EndsOn: cs.AddDays(scaleDays - 1), BudgetKRW: 3_000_000, Version: 1})
+		}
+	}
+	if err := tx.CreateInBatches(&members, len(members)).Error; err != nil {
+		return fmt.Errorf("members: %w", err)
+	}
+	if err := tx.CreateInBatches(&campaigns, len(campaigns)).Error; err != nil {
+		return fmt.Errorf("campaigns: %w", err)
+	}
+	if err := sd.entries(ctx, campaigns); err != nil {
+		return err
+	}
+	if err := sd.sales(ctx, first, teams); err != nil {
+		return err
+	}
+	sd.res.Campaigns += len(campaigns)
+	return nil
+}
+
+// scaleStatus draws a review status: about 95% approved, 3% submitted, 2% draft.
+func (sd *scaleSeeder) scaleStatus() Status {
+	switch r := sd.rng.IntN(100); {
+	case r < 95:
+		return StatusApproved
+	case r < 98:
+		return StatusSubmitted
+	default:
+		return StatusDraft
+	}
+}
+
+// review is the reviewer and time of an approved row, NULL for the others.
+func (sd *scaleSeeder) review(st Status) (any, any) {
+	if st != StatusApproved {
+		return nil, nil
+	}
+	return sd.professorID, sd.now
+}
+
+var entryColumns = []string{"campaign_id", "date", "spend_krw", "impressions", "clicks", "conversions", "revenue_krw",
+	"viewers", "peak_viewers", "likes", "comments", "duration_min", "status", "review_note", "source",
+	"reviewed_by", "reviewed_at", "version", "created_at", "updated_at"}
+
+func (sd *scaleSeeder) entries(ctx context.Context, campaigns []Campaign) error {
+	ins, err := newBulkInsert(ctx, sd.tx, "metric_entries", entryColumns)
+	if err != nil {
+		return err
+	}
+	defer ins.close()
+	for _, c := range campaigns {
+		for d := range scaleDays {
+			e := scaleEntry(sd.rng, c.Kind)
+			st := sd.scaleStatus()
+			by, at := sd.review(st)
+			if err := ins.add(c.ID, c.StartsOn.AddDays(d), e.SpendKRW, e.Impressions, e.Clicks, e.Conversions, e.RevenueKRW,
+				e.Viewers, e.PeakViewers, e.Likes, e.Comments, e.DurationMin, string(st), "", "seed:scale",
+				by, at, 1, sd.now, sd.now); err != nil {
+				return fmt.Errorf("metric entries: %w", err)
+			}
+			sd.res.Entries++
+		}
+	}
+	if err := ins.flush(); err != nil {
+		return fmt.Errorf("metric entries: %w", err)
+	}
+	return nil
+}
+
+var salesColumns = []string{"team_id", "period_start", "period_end", "channel", "sales_krw", "orders", "status",
+	"review_note", "source", "reviewed_by", "reviewed_at", "version", "created_at", "updated_at"}
+
+// sales writes one record a day for each team over its default before and
+// after windows; sales in "after" run some percent above "before", a
+// different lift for each team, so that growth has something to show.
+func (sd *scaleSeeder) sales(ctx context.Context, first int, teams []Team) error {
+	ins, err := newBulkInsert(ctx, sd.tx, "sales_records", salesColumns)
+	if err != nil {
+		return err
+	}
+	defer ins.close()
+	for i, t := range teams {
+		start := scaleTeamStart(first + i)
+		base := 100_000 + sd.rng.Int64N(900_000)
+		liftPct := sd.rng.Int64N(120) - 10
+		for d := -scaleAfterDays; d < scaleAfterDays; d++ {
+			day := start.AddDays(d)
+			daily := base * (90 + sd.rng.Int64N(21)) / 100
+			if d >= 0 {
+				daily = daily * (100 + liftPct) / 100
+			}
+			st := sd.scaleStatus()
+			by, at := sd.review(st)
+			if err := ins.add(t.ID, day, day, ChannelAll, daily, daily/20_000+sd.rng.Int64N(5), string(st),
+				"", "seed:scale", by, at, 1, sd.now, sd.now); err != nil {
+				return fmt.Errorf("sales records: %w", err)
+			}
+			sd.res.Sales++
+		}
+	}
+	if err := ins.flush(); err != nil {
+		return fmt.Errorf("sales records: %w", err)
+	}
+	return nil
+}
+
+func scaleEntry(rng *rand.Rand, kind Kind) MetricEntry {
+	var e MetricEntry
 	e.Impressions = 500 + rng.Int64N(5000)
 	e.Clicks = e.Impressions * (1 + rng.Int64N(60)) / 1000
 	e.Conversions = e.Clicks * rng.Int64N(8) / 100
 	e.SpendKRW = e.Clicks * (200 + rng.Int64N(600))
 	e.RevenueKRW = e.Conversions * (15_000 + rng.Int64N(60_000))
-	if c.Kind == KindLiveCommerce {
+	if kind == KindLiveCommerce {
 		viewers := 100 + rng.Int64N(3000)
 		e.Viewers, e.PeakViewers = &viewers, ptr(viewers/3)
+		e.Likes, e.Comments, e.DurationMin = ptr(viewers/5), ptr(viewers/20), ptr(30+rng.Int64N(90))
 	}
 	return e
+}
+
+// bulkInsert writes rows with multi-row INSERTs through one prepared
+// statement, which is what makes a million rows take seconds rather than
+// minutes. Rows per statement stay under both databases' bind-parameter
+// limits (SQLite 32766, PostgreSQL 65535).
+type bulkInsert struct {
+	ctx     context.Context
+	pool    gorm.ConnPool
+	dialect Dialect
+	table   string
+	columns []string
+	perStmt int
+	stmt    *sql.Stmt // the full-batch INSERT, prepared once
+	pending []any
+}
+
+const bulkMaxParams = 30_000
+
+func newBulkInsert(ctx context.Context, tx *gorm.DB, table string, columns []string) (*bulkInsert, error) {
+	b := &bulkInsert{ctx: ctx, pool: tx.Statement.ConnPool, dialect: DialectOf(tx), table: table, columns: columns,
+		perStmt: bulkMaxParams / len(columns)}
+	stmt, err := b.pool.PrepareContext(ctx, b.sql(b.perStmt))
+	if err != nil {
+		return nil, fmt.Errorf("prepare insert into %s: %w", table, err)
+	}
+	b.stmt = stmt
+	b.pending = make([]any, 0, b.perStmt*len(columns))
+	return b, nil
+}
+
+// sql is the INSERT of rows rows, with the dialect's placeholders.
+func (b *bulkInsert) sql(rows int) string {
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(b.columns, ", ") + ") VALUES ")
+	n := 0
+	for r := range rows {
+		if r > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('(')
+		for c := range b.columns {
+			if c > 0 {
+				sb.WriteByte(',')
+			}
+			n++
+			if b.dialect == Postgres {
+				fmt.Fprintf(&sb, "$%d", n)
+			} else {
+				sb.WriteByte('?')
+			}
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}
+
+// add queues one row (values in column order) and writes a full batch.
+func (b *bulkInsert) add(values ...any) error {
+	if len(values) != len(b.columns) {
+		return fmt.Errorf("insert into %s: %d values for %d columns", b.table, len(values), len(b.columns))
+	}
+	for _, v := range values {
+		b.pending = append(b.pending, derefNull(v))
+	}
+	if len(b.pending) == cap(b.pending) {
+		if _, err := b.stmt.ExecContext(b.ctx, b.pending...); err != nil {
+			return err
+		}
+		b.pending = b.pending[:0]
+	}
+	return nil
+}
+
+// flush writes the last, partial batch with a statement of its own size.
+func (b *bulkInsert) flush() error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	_, err := b.pool.ExecContext(b.ctx, b.sql(len(b.pending)/len(b.columns)), b.pending...)
+	b.pending = b.pending[:0]
+	return err
+}
+
+func (b *bulkInsert) close() { _ = b.stmt.Close() }
+
+// derefNull turns a nil *int64 into an untyped NULL and a set one into its
+// value here, once, rather than leaving each driver's converter to reflect
+// on a million pointers.
+func derefNull(v any) any {
+	if p, ok := v.(*int64); ok {
+		if p == nil {
+			return nil
+		}
+		return *p
+	}
+	return v
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -112,6 +113,7 @@ func seed(cfg config, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "load the demo program of the founding story")
 	scale := fs.Int("scale", 0, "write a deterministic synthetic program of N teams (benchmarks)")
+	asJSON := fs.Bool("json", false, "with --scale: print what was written and its logins as one JSON object")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -128,7 +130,12 @@ func seed(cfg config, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("Synthetic program %d: %d teams, %d daily entries, %d sales records.\n", res.ProgramID, res.Teams, res.Entries, res.Sales)
+		if *asJSON {
+			return json.NewEncoder(os.Stdout).Encode(res)
+		}
+		fmt.Printf("Synthetic program %d: %d teams, %d campaigns, %d daily entries, %d sales records.\n",
+			res.ProgramID, res.Teams, res.Campaigns, res.Entries, res.Sales)
+		fmt.Printf("Logins (password %s): %s, %s, students %s.\n", res.Password, res.Professor, res.City, res.StudentEmailFormat)
 		return nil
 	}
 	logins, err := models.SeedDemo(context.Background(), models.NewStore(db))

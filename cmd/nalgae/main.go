@@ -16,7 +16,7 @@ Usage:
   nalgae serve [--addr 127.0.0.1:8080]    run the server (migrates first)
   nalgae migrate                          apply pending schema migrations
   nalgae seed --demo                      load the demo program and print its logins
-  nalgae seed --scale N                   write a deterministic synthetic program of N teams
+  nalgae seed --scale N [--json]          write a deterministic synthetic program of N teams
   nalgae user create --email E --name N --role R [--password P]
                                           add a user (password from stdin if omitted)
   nalgae backup FILE                      write a consistent SQLite snapshot while the server runs
