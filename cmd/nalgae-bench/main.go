@@ -1,0 +1,154 @@
+// Command nalgae-bench measures the real nalgae binary on issue 6's synthetic
+// nationwide program (nalgae seed --scale N) and prints one line per figure,
+// "BENCH <name> <value> <unit>", followed by a "#" line saying whether the
+// figure meets its bar. It runs on SQLite, and again on PostgreSQL when
+// BENCH_DATABASE_URL is set (figures prefixed pg_).
+//
+// A figure that cannot be measured (the server fails, a check of the
+// answers fails) makes it exit 1; a missed bar only does with -strict,
+// because the bars are targets the server is being brought up to.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// options are the command line.
+type options struct {
+	teams       int
+	bin         string
+	dataDir     string
+	runs        int
+	loadFor     time.Duration
+	writeFor    time.Duration
+	importRows  int
+	strict      bool
+	postgresURL string
+	sqlite3     string
+	psql        string
+}
+
+func parseOptions() options {
+	var o options
+	flag.IntVar(&o.teams, "teams", 1000, "teams in the synthetic program (nalgae seed --scale N)")
+	flag.StringVar(&o.bin, "bin", "bin/nalgae", "the nalgae binary to measure")
+	flag.StringVar(&o.dataDir, "data", ".bench", "directory for cached seeds, working copies and server logs")
+	flag.IntVar(&o.runs, "runs", 7, "timed runs of the report and of its SQL (medians are printed)")
+	flag.DurationVar(&o.loadFor, "load-for", 10*time.Second, "duration of each read load test")
+	flag.DurationVar(&o.writeFor, "write-for", 30*time.Second, "duration of the concurrent-writes test")
+	flag.IntVar(&o.importRows, "import-rows", 100_000, "data rows of the generated SearchAd CSV")
+	flag.BoolVar(&o.strict, "strict", false, "exit 1 when a figure misses its bar")
+	flag.StringVar(&o.sqlite3, "sqlite3", "sqlite3", "the sqlite3 command-line shell (SQL and .import baselines)")
+	flag.StringVar(&o.psql, "psql", findPsql(), "psql (PostgreSQL baselines)")
+	flag.Parse()
+	o.postgresURL = os.Getenv("BENCH_DATABASE_URL")
+	return o
+}
+
+func main() {
+	o := parseOptions()
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "nalgae-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	if o.teams < 1 {
+		return fmt.Errorf("-teams must be at least 1")
+	}
+	if o.runs < 1 {
+		return fmt.Errorf("-runs must be at least 1")
+	}
+	if err := os.MkdirAll(o.dataDir, 0o755); err != nil {
+		return err
+	}
+	bin, err := filepath.Abs(o.bin)
+	if err != nil {
+		return err
+	}
+	o.bin = bin
+	migration, err := latestMigration(o)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("# nalgae-bench: %d teams, binary %s (migration %s)\n", o.teams, o.bin, migration)
+	rec := &recorder{}
+	backends := []database{{"", newSQLiteBackend}}
+	if o.postgresURL != "" {
+		backends = append(backends, database{"pg_", newPostgresBackend})
+	} else {
+		fmt.Println("# BENCH_DATABASE_URL is not set: PostgreSQL is skipped")
+	}
+	for _, bk := range backends {
+		brec := rec.prefixed(bk.prefix)
+		b, err := bk.open(o, migration, brec)
+		if err != nil {
+			return err
+		}
+		err = measure(o, b, brec)
+		b.close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", b.name, err)
+		}
+	}
+	if rec.missed > 0 {
+		fmt.Printf("# %d bar(s) missed\n", rec.missed)
+		if o.strict {
+			return errors.New("bars missed (-strict)")
+		}
+	} else {
+		fmt.Println("# every bar met")
+	}
+	return nil
+}
+
+// database is a backend to measure: its figures' prefix and how to set it up.
+type database struct {
+	prefix string
+	open   func(o options, migration string, rec *recorder) (*backend, error)
+}
+
+// measure takes every figure on one database: the server is started on a
+// fresh working copy of the seeded data, so no run sees another's writes.
+func measure(o options, b *backend, rec *recorder) error {
+	fmt.Printf("# == %s\n", b.name)
+	srv, startup, err := startServer(o, b)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	rec.figure("startup_ms", ms(startup), "ms")
+	rec.bar("startup_ms", ms(startup), atMost, 1000)
+
+	c := newClient(srv.base)
+	sess, err := logIn(c, b.seed, o.teams)
+	if err != nil {
+		return err
+	}
+	teamIDs, err := reportFigures(o, b, c, sess, rec)
+	if err != nil {
+		return err
+	}
+	if err := readLoadFigures(o, c, sess, teamIDs, rec); err != nil {
+		return err
+	}
+	if err := importFigures(o, b, c, sess, rec); err != nil {
+		return err
+	}
+	if err := writeFigures(o, c, sess, rec); err != nil {
+		return err
+	}
+	peak, err := srv.peakRSSMB()
+	if err != nil {
+		return err
+	}
+	rec.figure("peak_rss_mb", peak, "MB")
+	rec.bar("peak_rss_mb", peak, atMost, 200)
+	return srv.checkAlive()
+}
