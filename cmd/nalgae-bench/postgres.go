@@ -64,7 +64,9 @@ func newPostgresBackend(o options, migration string, rec *recorder) (*backend, e
 	}
 	runURL := withDatabase(o.postgresURL, runDatabase)
 	b := &backend{name: "postgres", prefix: "pg_", databaseURL: runURL, seed: info, dialect: "postgres", shellName: "psql_copy", close: func() {}}
-	b.timeSQL = func(query string, runs int) ([]time.Duration, string, error) { return psqlTimeSQL(o, runURL, query, runs) }
+	b.timeSQL = func(query string, runs int) ([]time.Duration, string, error) {
+		return psqlTimeSQL(o, runURL, query, runs)
+	}
 	b.timeImport = func(csvPath string, header []string, rows int) (time.Duration, error) {
 		return psqlTimeImport(o, runURL, csvPath, header, rows)
 	}

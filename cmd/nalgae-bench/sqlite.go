@@ -49,7 +49,9 @@ func newSQLiteBackend(o options, migration string, rec *recorder) (*backend, err
 		return nil, err
 	}
 	b := &backend{name: "sqlite", databaseURL: work, seed: info, dialect: "sqlite", shellName: "sqlite3", close: func() {}}
-	b.timeSQL = func(query string, runs int) ([]time.Duration, string, error) { return sqliteTimeSQL(o, work, query, runs) }
+	b.timeSQL = func(query string, runs int) ([]time.Duration, string, error) {
+		return sqliteTimeSQL(o, work, query, runs)
+	}
 	b.timeImport = func(csvPath string, _ []string, rows int) (time.Duration, error) {
 		return sqliteTimeImport(o, cache, csvPath, rows)
 	}
