@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -52,7 +53,11 @@ func failures(m *vegeta.Metrics) (int, string) {
 
 // readLoadFigures measures /healthz and then the professor's team KPIs over
 // every team of the program, each at readClients concurrent clients.
-func readLoadFigures(o options, c *client, sess *session, teamIDs []uint64, rec *recorder) error {
+func readLoadFigures(o options, c *client, sess *session, rec *recorder) error {
+	teamIDs, err := c.teamIDs(sess)
+	if err != nil {
+		return err
+	}
 	health := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodGet, URL: c.base + "/healthz"})
 	hm := attack("healthz", health, readClients, o.loadFor, nil)
 	if err := reportFailures("healthz", hm, rec); err != nil {
@@ -92,4 +97,33 @@ func reportFailures(name string, m *vegeta.Metrics, rec *recorder) error {
 		return fmt.Errorf("%s: no request succeeded (%s)", name, detail)
 	}
 	return nil
+}
+
+// teamIDs lists every team of the program, as the professor sees them.
+func (c *client) teamIDs(sess *session) ([]uint64, error) {
+	var ids []uint64
+	cursor := ""
+	for {
+		var page struct {
+			Items []struct {
+				ID uint64 `json:"id"`
+			} `json:"items"`
+			NextCursor string `json:"next_cursor"`
+		}
+		path := fmt.Sprintf("/api/v1/programs/%d/teams?limit=500&cursor=%s", sess.programID, url.QueryEscape(cursor))
+		if err := c.getJSON(path, sess.professor, &page); err != nil {
+			return nil, err
+		}
+		for _, t := range page.Items {
+			ids = append(ids, t.ID)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		cursor = page.NextCursor
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("program %d has no teams", sess.programID)
+	}
+	return ids, nil
 }
