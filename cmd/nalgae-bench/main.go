@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -79,22 +80,24 @@ func run(o options) error {
 	}
 	fmt.Printf("# nalgae-bench: %d teams, binary %s (migration %s)\n", o.teams, o.bin, migration)
 	rec := &recorder{}
-	backends := []database{{"", newSQLiteBackend}}
+	backends := []database{{"sqlite", "", newSQLiteBackend}}
 	if o.postgresURL != "" {
-		backends = append(backends, database{"pg_", newPostgresBackend})
+		backends = append(backends, database{"postgres", "pg_", newPostgresBackend})
 	} else {
 		fmt.Println("# BENCH_DATABASE_URL is not set: PostgreSQL is skipped")
 	}
+	var failed []string
 	for _, bk := range backends {
+		// One database failing does not keep the next from being measured.
 		brec := rec.prefixed(bk.prefix)
 		b, err := bk.open(o, migration, brec)
-		if err != nil {
-			return err
+		if err == nil {
+			err = measure(o, b, brec)
+			b.close()
 		}
-		err = measure(o, b, brec)
-		b.close()
 		if err != nil {
-			return fmt.Errorf("%s: %w", b.name, err)
+			fmt.Printf("# ERROR %s: %v\n", bk.name, err)
+			failed = append(failed, bk.name)
 		}
 	}
 	if rec.missed > 0 {
@@ -105,11 +108,15 @@ func run(o options) error {
 	} else {
 		fmt.Println("# every bar met")
 	}
+	if len(failed) > 0 {
+		return fmt.Errorf("figures could not be measured on %s (see the ERROR lines)", strings.Join(failed, " and "))
+	}
 	return nil
 }
 
 // database is a backend to measure: its figures' prefix and how to set it up.
 type database struct {
+	name   string
 	prefix string
 	open   func(o options, migration string, rec *recorder) (*backend, error)
 }
@@ -144,7 +151,7 @@ func measure(o options, b *backend, rec *recorder) error {
 		{"concurrent writes", func() error { return writeFigures(o, c, sess, rec) }},
 	} {
 		if err := step.run(); err != nil {
-			fmt.Printf("# ERROR %s%s: %v\n", rec.prefix, step.name, err)
+			fmt.Printf("# ERROR %s%s: %s\n", rec.prefix, step.name, strings.TrimSpace(err.Error()))
 			failed++
 		}
 		if err := srv.checkAlive(); err != nil {
