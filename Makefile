@@ -100,8 +100,18 @@ audit:
 	echo "== npm audit (runtime packages)"; (cd frontend && npm audit --omit=dev) || status=1; \
 	exit $$status
 
-## bench: benchmarks; each prints lines "BENCH <name> <value> <unit>"
-bench:
+## bench: issue 6's figures against the real binary on `nalgae seed --scale $(BENCH_TEAMS)`
+##   ("BENCH <name> <value> <unit>" lines; PostgreSQL too when BENCH_DATABASE_URL is set;
+##   seeds are cached in .bench/). BENCH_FLAGS passes more flags, e.g. -strict.
+BENCH_TEAMS ?= 1000
+BENCH_FLAGS ?=
+bench: build-go
+	CGO_ENABLED=1 $(GO) build -trimpath -o bin/nalgae-bench ./cmd/nalgae-bench
+	./bin/nalgae-bench -teams $(BENCH_TEAMS) -bin $(BIN) -data .bench $(BENCH_FLAGS)
+
+## bench-go: the Go micro-benchmarks of models (report and team KPIs on 200 teams, in-process)
+.PHONY: bench-go
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./... | tee /dev/stderr | grep '^BENCH' || true
 
 clean:

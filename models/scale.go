@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -68,7 +68,8 @@ func (s *Store) SeedScale(ctx context.Context, n int) (*ScaleResult, error) {
 	}
 	res := &ScaleResult{Teams: n, Password: password}
 	err = s.write(ctx, Actor{Role: RoleAdmin, IP: "seed"}, func(tx *gorm.DB) ([]audit, error) {
-		sd := &scaleSeeder{tx: tx, n: n, hash: hash, res: res, now: nowUTC(), rng: rand.New(rand.NewPCG(uint64(n), 2026))}
+		sd := &scaleSeeder{tx: tx, n: n, hash: hash, res: res, nowText: nowUTC().Format(sqliteTimeLayout),
+			rng: rand.New(rand.NewPCG(uint64(n), 2026))}
 		if err := sd.program(); err != nil {
 			return nil, err
 		}
@@ -92,7 +93,7 @@ type scaleSeeder struct {
 	n           int
 	hash        string
 	res         *ScaleResult
-	now         time.Time
+	nowText     string // the rows' timestamps, as text both databases read back alike
 	rng         *rand.Rand
 	programID   uint64
 	professorID uint64
@@ -212,15 +213,21 @@ func (sd *scaleSeeder) review(st Status) (any, any) {
 	if st != StatusApproved {
 		return nil, nil
 	}
-	return sd.professorID, sd.now
+	return sd.professorID, sd.nowText
+}
+
+// constants are the columns every seeded row shares, written into the
+// INSERT's text once rather than bound a million times.
+func (sd *scaleSeeder) constants() []bulkConstant {
+	return []bulkConstant{{"review_note", "''"}, {"source", "'seed:scale'"}, {"version", "1"},
+		{"created_at", "'" + sd.nowText + "'"}, {"updated_at", "'" + sd.nowText + "'"}}
 }
 
 var entryColumns = []string{"campaign_id", "date", "spend_krw", "impressions", "clicks", "conversions", "revenue_krw",
-	"viewers", "peak_viewers", "likes", "comments", "duration_min", "status", "review_note", "source",
-	"reviewed_by", "reviewed_at", "version", "created_at", "updated_at"}
+	"viewers", "peak_viewers", "likes", "comments", "duration_min", "status", "reviewed_by", "reviewed_at"}
 
 func (sd *scaleSeeder) entries(ctx context.Context, campaigns []Campaign) error {
-	ins, err := newBulkInsert(ctx, sd.tx, "metric_entries", entryColumns)
+	ins, err := newBulkInsert(ctx, sd.tx, "metric_entries", entryColumns, sd.constants())
 	if err != nil {
 		return err
 	}
@@ -231,8 +238,7 @@ func (sd *scaleSeeder) entries(ctx context.Context, campaigns []Campaign) error 
 			st := sd.scaleStatus()
 			by, at := sd.review(st)
 			if err := ins.add(c.ID, c.StartsOn.AddDays(d), e.SpendKRW, e.Impressions, e.Clicks, e.Conversions, e.RevenueKRW,
-				e.Viewers, e.PeakViewers, e.Likes, e.Comments, e.DurationMin, string(st), "", "seed:scale",
-				by, at, 1, sd.now, sd.now); err != nil {
+				e.Viewers, e.PeakViewers, e.Likes, e.Comments, e.DurationMin, string(st), by, at); err != nil {
 				return fmt.Errorf("metric entries: %w", err)
 			}
 			sd.res.Entries++
@@ -245,13 +251,13 @@ func (sd *scaleSeeder) entries(ctx context.Context, campaigns []Campaign) error 
 }
 
 var salesColumns = []string{"team_id", "period_start", "period_end", "channel", "sales_krw", "orders", "status",
-	"review_note", "source", "reviewed_by", "reviewed_at", "version", "created_at", "updated_at"}
+	"reviewed_by", "reviewed_at"}
 
 // sales writes one record a day for each team over its default before and
 // after windows; sales in "after" run some percent above "before", a
 // different lift for each team, so that growth has something to show.
 func (sd *scaleSeeder) sales(ctx context.Context, first int, teams []Team) error {
-	ins, err := newBulkInsert(ctx, sd.tx, "sales_records", salesColumns)
+	ins, err := newBulkInsert(ctx, sd.tx, "sales_records", salesColumns, sd.constants())
 	if err != nil {
 		return err
 	}
@@ -268,8 +274,7 @@ func (sd *scaleSeeder) sales(ctx context.Context, first int, teams []Team) error
 			}
 			st := sd.scaleStatus()
 			by, at := sd.review(st)
-			if err := ins.add(t.ID, day, day, ChannelAll, daily, daily/20_000+sd.rng.Int64N(5), string(st),
-				"", "seed:scale", by, at, 1, sd.now, sd.now); err != nil {
+			if err := ins.add(t.ID, day, day, ChannelAll, daily, daily/20_000+sd.rng.Int64N(5), string(st), by, at); err != nil {
 				return fmt.Errorf("sales records: %w", err)
 			}
 			sd.res.Sales++
@@ -296,26 +301,40 @@ func scaleEntry(rng *rand.Rand, kind Kind) MetricEntry {
 	return e
 }
 
+// sqliteTimeLayout is how mattn/go-sqlite3 writes a time.Time (its
+// SQLiteTimestampFormats[0]); timestamps given as this text are stored as
+// if gorm had written them, and PostgreSQL reads the same text into a
+// timestamptz.
+const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
+
+// bulkConstant is a column whose value is the same SQL literal in every row.
+type bulkConstant struct {
+	column, literal string
+}
+
 // bulkInsert writes rows with multi-row INSERTs through one prepared
 // statement, which is what makes a million rows take seconds rather than
 // minutes. Rows per statement stay under both databases' bind-parameter
-// limits (SQLite 32766, PostgreSQL 65535).
+// limits (SQLite 32766, PostgreSQL 65535). Binding a value costs a cgo call
+// on SQLite, the seed's main cost, so values shared by every row are
+// literals in the statement instead (constants: our own text, never input).
 type bulkInsert struct {
-	ctx     context.Context
-	pool    gorm.ConnPool
-	dialect Dialect
-	table   string
-	columns []string
-	perStmt int
-	stmt    *sql.Stmt // the full-batch INSERT, prepared once
-	pending []any
+	ctx       context.Context
+	pool      gorm.ConnPool
+	dialect   Dialect
+	table     string
+	columns   []string
+	constants []bulkConstant
+	perStmt   int
+	stmt      *sql.Stmt // the full-batch INSERT, prepared once
+	pending   []any
 }
 
 const bulkMaxParams = 30_000
 
-func newBulkInsert(ctx context.Context, tx *gorm.DB, table string, columns []string) (*bulkInsert, error) {
+func newBulkInsert(ctx context.Context, tx *gorm.DB, table string, columns []string, constants []bulkConstant) (*bulkInsert, error) {
 	b := &bulkInsert{ctx: ctx, pool: tx.Statement.ConnPool, dialect: DialectOf(tx), table: table, columns: columns,
-		perStmt: bulkMaxParams / len(columns)}
+		constants: constants, perStmt: bulkMaxParams / len(columns)}
 	stmt, err := b.pool.PrepareContext(ctx, b.sql(b.perStmt))
 	if err != nil {
 		return nil, fmt.Errorf("prepare insert into %s: %w", table, err)
@@ -328,7 +347,11 @@ func newBulkInsert(ctx context.Context, tx *gorm.DB, table string, columns []str
 // sql is the INSERT of rows rows, with the dialect's placeholders.
 func (b *bulkInsert) sql(rows int) string {
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(b.columns, ", ") + ") VALUES ")
+	names := slices.Clone(b.columns)
+	for _, c := range b.constants {
+		names = append(names, c.column)
+	}
+	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(names, ", ") + ") VALUES ")
 	n := 0
 	for r := range rows {
 		if r > 0 {
@@ -345,6 +368,9 @@ func (b *bulkInsert) sql(rows int) string {
 			} else {
 				sb.WriteByte('?')
 			}
+		}
+		for _, c := range b.constants {
+			sb.WriteString("," + c.literal)
 		}
 		sb.WriteByte(')')
 	}
