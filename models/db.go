@@ -152,19 +152,15 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_cache_size", fmt.Sprint(-sqliteCacheKiB))
 	dsn := "file:" + path + "?" + q.Encode()
-	// Preparing a statement costs SQLite about as much as running a small
-	// one; the connection keeps the prepared statements of the queries it
-	// sees (bounded: IN lists of many lengths make many texts).
-	cfg.PrepareStmt = true
-	cfg.PrepareStmtMaxSize = 512
-	cfg.PrepareStmtTTL = time.Hour
-	db, err := gorm.Open(sqlite.Open(dsn), cfg)
+	// Statements are prepared once per pool (stmtcache.go).
+	sqlDB, err := sql.Open(sqlite.DriverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	sqlDB, err := db.DB()
+	db, err := gorm.Open(&sqlite.Dialector{DriverName: sqlite.DriverName, DSN: dsn, Conn: newPreparedPool(sqlDB)}, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite handle: %w", err)
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	// One connection writes: SQLite has one writer anyway, and a single
 	// connection means no two goroutines ever race for the write lock.
@@ -207,7 +203,7 @@ func addSQLiteReaders(db *gorm.DB, path string, writer url.Values) error {
 	pool.SetMaxOpenConns(sqliteReaders)
 	pool.SetMaxIdleConns(sqliteReaders)
 	pool.SetConnMaxLifetime(0)
-	readers := &sqlite.Dialector{DriverName: sqlite.DriverName, DSN: dsn, Conn: pool}
+	readers := &sqlite.Dialector{DriverName: sqlite.DriverName, DSN: dsn, Conn: newPreparedPool(pool)}
 	if err := db.Use(dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{readers}})); err != nil {
 		_ = pool.Close()
 		return fmt.Errorf("sqlite readers: %w", err)
@@ -268,9 +264,11 @@ func Close(db *gorm.DB) {
 	}
 	if resolver, ok := db.Config.Plugins[(&dbresolver.DBResolver{}).Name()].(*dbresolver.DBResolver); ok {
 		_ = resolver.Call(func(pool gorm.ConnPool) error {
-			if readers, ok := pool.(*sql.DB); ok && readers != sqlDB {
-				if err := readers.Close(); err != nil {
-					slog.Warn("close database readers", "err", err)
+			if p, ok := pool.(gorm.GetDBConnector); ok {
+				if readers, err := p.GetDBConn(); err == nil && readers != sqlDB {
+					if err := readers.Close(); err != nil {
+						slog.Warn("close database readers", "err", err)
+					}
 				}
 			}
 			return nil
