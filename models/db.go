@@ -153,11 +153,11 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	q.Set("_cache_size", fmt.Sprint(-sqliteCacheKiB))
 	dsn := "file:" + path + "?" + q.Encode()
 	// Statements are prepared once per pool (stmtcache.go).
-	sqlDB, err := sql.Open(sqlite.DriverName, dsn)
+	sqlDB, err := sql.Open(sqliteWriterDriver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	db, err := gorm.Open(&sqlite.Dialector{DriverName: sqlite.DriverName, DSN: dsn, Conn: newPreparedPool(sqlDB)}, cfg)
+	db, err := gorm.Open(&sqlite.Dialector{DriverName: sqliteWriterDriver, DSN: dsn, Conn: newPreparedPool(sqlDB)}, cfg)
 	if err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -173,6 +173,10 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 	}
 	if err := addSQLiteReaders(db, path, q); err != nil {
 		_ = sqlDB.Close()
+		return nil, err
+	}
+	if err := startCheckpointer(db, dsn); err != nil {
+		Close(db)
 		return nil, err
 	}
 	return db, nil
@@ -262,6 +266,7 @@ func Close(db *gorm.DB) {
 	if err != nil {
 		return
 	}
+	stopCheckpointer(db)
 	if resolver, ok := db.Config.Plugins[(&dbresolver.DBResolver{}).Name()].(*dbresolver.DBResolver); ok {
 		_ = resolver.Call(func(pool gorm.ConnPool) error {
 			if p, ok := pool.(gorm.GetDBConnector); ok {

@@ -59,15 +59,37 @@ func teamStamp(tx *gorm.DB, teamID uint64) (int64, error) {
 	return stamp, nil
 }
 
-// cachedKPIs answers from the cache when it holds key's answer computed
-// under team's current stamp, and otherwise computes it and keeps it. The
-// stamp is read before computing: a write that lands meanwhile moves it, so
-// an answer that might have missed that write is never served again.
-func cachedKPIs[T any](s *Store, tx *gorm.DB, teamID uint64, key kpiCacheKey, compute func() (*T, error)) (*T, error) {
-	stamp, err := teamStamp(tx, teamID)
-	if err != nil {
-		return nil, err
+// loadTeamStamped is loadTeam that also reads the team's stamp, in the
+// same statement: a kept answer then costs no query of its own.
+func loadTeamStamped(tx *gorm.DB, actor Actor, teamID uint64) (*Team, int64, error) {
+	var row struct {
+		Team
+		Stamp int64
 	}
+	err := tx.Model(&Team{}).Select("teams.*, COALESCE(team_stamps.stamp, 0) AS stamp").
+		Joins("LEFT JOIN team_stamps ON team_stamps.team_id = teams.id").Where("teams.id = ?", teamID).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, 0, ErrNotFound
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("load team %d: %w", teamID, err)
+	}
+	rel, err := teamRelation(tx, actor, &row.Team)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !rel.canRead() {
+		return nil, 0, ErrNotFound
+	}
+	return &row.Team, row.Stamp, nil
+}
+
+// cachedKPIs answers from the cache when it holds key's answer computed
+// under the team's current stamp, and otherwise computes it and keeps it.
+// The stamp must be read before computing: a write that lands meanwhile
+// moves it, so an answer that might have missed that write is never served
+// again.
+func cachedKPIs[T any](s *Store, stamp int64, key kpiCacheKey, compute func() (*T, error)) (*T, error) {
 	if e, ok := s.kpis.entries.Get(key); ok && e.stamp == stamp {
 		if answer, ok := e.answer.(*T); ok {
 			return answer, nil

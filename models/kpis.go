@@ -151,7 +151,11 @@ func (s *Store) CampaignKPIs(ctx context.Context, actor Actor, id uint64, q KPIQ
 	}
 	q.Kinds = nil
 	today := s.today()
-	return cachedKPIs(s, tx, t.ID, q.cacheKey("campaign", id, today), func() (*CampaignKPIs, error) {
+	stamp, err := teamStamp(tx, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	return cachedKPIs(s, stamp, q.cacheKey("campaign", id, today), func() (*CampaignKPIs, error) {
 		statuses := defaultStatuses(q.Statuses, Statuses)
 		var program Program
 		if err := first(tx, &program, t.ProgramID); err != nil {
@@ -173,12 +177,12 @@ func (s *Store) CampaignKPIs(ctx context.Context, actor Actor, id uint64, q KPIQ
 // TeamKPIs computes a team's KPIs (every status by default).
 func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery) (*TeamKPIs, error) {
 	tx := s.db.WithContext(ctx)
-	t, _, err := loadTeam(tx, actor, id)
+	t, stamp, err := loadTeamStamped(tx, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	today := s.today()
-	return cachedKPIs(s, tx, id, q.cacheKey("team", id, today), func() (*TeamKPIs, error) {
+	return cachedKPIs(s, stamp, q.cacheKey("team", id, today), func() (*TeamKPIs, error) {
 		statuses := defaultStatuses(q.Statuses, Statuses)
 		var program Program
 		if err := first(tx, &program, t.ProgramID); err != nil {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -394,5 +395,25 @@ func TestLimits(t *testing.T) {
 	}
 	if got := Finish(p.Errors, p.ErrorsLeftOut); len(got) != MaxIssues+1 || !strings.Contains(got[MaxIssues].Message, "10 more") {
 		t.Errorf("Finish: %d issues, last %v", len(got), got[len(got)-1])
+	}
+}
+
+// isPlainNumber, the regular expression written out for speed, accepts
+// exactly what plainNumber matches.
+func TestIsPlainNumberMatchesTheExpression(t *testing.T) {
+	alphabet := []byte("0123456789+-.eE ,x")
+	rng := rand.New(rand.NewPCG(1, 2))
+	cases := []string{"", "1", "-1", "+1", "1.", ".5", ".", "-.", "1e5", "1e", "1e+", "1e1234", "1e123", "1.5E-3", "--1", "1.2.3", "٣"}
+	for range 200_000 {
+		b := make([]byte, rng.IntN(9))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		cases = append(cases, string(b))
+	}
+	for _, c := range cases {
+		if got, want := isPlainNumber(c), plainNumber.MatchString(c); got != want {
+			t.Fatalf("isPlainNumber(%q) = %v, the expression says %v", c, got, want)
+		}
 	}
 }

@@ -17,6 +17,10 @@ type reader struct {
 	t *table
 	h *header
 	p *Parsed
+	// lastDate is the last date cell read and its day: reports list a
+	// day's rows together, so most rows repeat the one before.
+	lastDateText string
+	lastDate     civil.Date
 }
 
 // each calls fn for every non-blank row after the header, in order.
@@ -79,11 +83,15 @@ func (rd *reader) date(r row, field string) (civil.Date, bool) {
 		rd.fail(r, field, "is empty; every row needs its day")
 		return civil.Date{}, false
 	}
+	if text == rd.lastDateText {
+		return rd.lastDate, true
+	}
 	d, err := parseDate(text, rd.t.serial, rd.t.date1904)
 	if err != nil {
 		rd.fail(r, field, "%q %v", text, err)
 		return civil.Date{}, false
 	}
+	rd.lastDateText, rd.lastDate = text, d
 	return d, true
 }
 

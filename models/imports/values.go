@@ -41,6 +41,12 @@ func isNone(s string) bool {
 // cleanNumber drops what people and tools put around a number: spaces
 // (also no-break ones), thousands separators, a won sign or unit word.
 func cleanNumber(s string) string {
+	switch bare, commas := bareASCII(s); {
+	case bare && commas == 0:
+		return s // nothing to drop: the common cell, without allocating
+	case bare:
+		return strings.ReplaceAll(s, ",", "") // "1,234": only separators
+	}
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == ',' || r == '\u00a0' || unicode.IsSpace(r):
@@ -59,6 +65,61 @@ func cleanNumber(s string) string {
 	return s
 }
 
+// bareASCII reports whether s is printable ASCII without spaces, and how
+// many commas it has: then cleanNumber has only the commas to remove (its
+// units and signs are not ASCII).
+func bareASCII(s string) (bare bool, commas int) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ',':
+			commas++
+		case c <= ' ' || c >= 0x7f:
+			return false, 0
+		}
+	}
+	return true, commas
+}
+
+// isPlainNumber is plainNumber.MatchString written out, because it runs on
+// every cell of files of a hundred thousand rows.
+func isPlainNumber(t string) bool {
+	isDigit := func(c byte) bool { return '0' <= c && c <= '9' }
+	i := 0
+	if i < len(t) && (t[i] == '+' || t[i] == '-') {
+		i++
+	}
+	whole, frac := 0, 0
+	for i < len(t) && isDigit(t[i]) {
+		i++
+		whole++
+	}
+	if i < len(t) && t[i] == '.' {
+		i++
+		for i < len(t) && isDigit(t[i]) {
+			i++
+			frac++
+		}
+	}
+	if whole == 0 && frac == 0 {
+		return false
+	}
+	if i < len(t) && (t[i] == 'e' || t[i] == 'E') {
+		i++
+		if i < len(t) && (t[i] == '+' || t[i] == '-') {
+			i++
+		}
+		exp := 0
+		for i < len(t) && isDigit(t[i]) && exp <= 3 {
+			i++
+			exp++
+		}
+		if exp < 1 || exp > 3 {
+			return false
+		}
+	}
+	return i == len(t)
+}
+
 // parseWhole reads a count or an amount. none is true for an empty or dash
 // cell. Money is rounded to the nearest won (a VAT computation can leave
 // fractions in a spreadsheet); counts must be whole.
@@ -67,7 +128,7 @@ func parseWhole(s string, money bool) (v int64, none bool, err error) {
 	if isNone(t) {
 		return 0, true, nil
 	}
-	if len(t) > 40 || !plainNumber.MatchString(t) {
+	if len(t) > 40 || !isPlainNumber(t) {
 		return 0, false, errNotNumber
 	}
 	if n, err := strconv.ParseInt(t, 10, 64); err == nil {
@@ -99,7 +160,7 @@ func parseRatio(s string) (v float64, decimals int, none bool, err error) {
 	if isNone(t) || strings.HasPrefix(t, "#") { // #DIV/0! and friends
 		return 0, 0, true, nil
 	}
-	if len(t) > 40 || !plainNumber.MatchString(t) {
+	if len(t) > 40 || !isPlainNumber(t) {
 		return 0, 0, false, errNotNumber
 	}
 	f, err := strconv.ParseFloat(t, 64)
@@ -199,4 +260,9 @@ func normHeader(s string) string {
 // totalsLabels mark the report's totals row, which is not a day.
 var totalsLabels = map[string]bool{"결과": true, "합계": true, "총계": true, "총합계": true, "전체": true, "total": true, "합": true}
 
-func isTotalsLabel(s string) bool { return totalsLabels[normHeader(s)] }
+func isTotalsLabel(s string) bool {
+	if s != "" && '0' <= s[0] && s[0] <= '9' {
+		return false // a day or a number, as nearly every row has: no label starts so
+	}
+	return totalsLabels[normHeader(s)]
+}
