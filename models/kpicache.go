@@ -60,13 +60,14 @@ func teamStamp(tx *gorm.DB, teamID uint64) (int64, error) {
 }
 
 // loadTeamStamped is loadTeam that also reads the team's stamp, in the
-// same statement: a kept answer then costs no query of its own.
+// same statement: a kept answer then costs no query of its own. Only the
+// team's keys are read (access rules and KPIs need no more).
 func loadTeamStamped(tx *gorm.DB, actor Actor, teamID uint64) (*Team, int64, error) {
 	var row struct {
 		Team
 		Stamp int64
 	}
-	err := tx.Model(&Team{}).Select("teams.*, COALESCE(team_stamps.stamp, 0) AS stamp").
+	err := tx.Model(&Team{}).Select("teams.id, teams.program_id, teams.merchant_id, COALESCE(team_stamps.stamp, 0) AS stamp").
 		Joins("LEFT JOIN team_stamps ON team_stamps.team_id = teams.id").Where("teams.id = ?", teamID).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, 0, ErrNotFound
