@@ -85,7 +85,7 @@ func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs [
 			sumInt("impressions")+" AS impressions, "+sumInt("clicks")+" AS clicks, "+
 			sumInt("conversions")+" AS conversions, "+sumInt("COALESCE(viewers, 0)")+" AS viewers").
 			Where("campaign_id IN (?)", ids).Group("campaign_id")
-		if err := eq.Scan(&rows).Error; err != nil {
+		if err := eq.Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("sum entries: %w", err)
 		}
 		for _, r := range rows {

@@ -153,7 +153,7 @@ func programSeries(tx *gorm.DB, programID uint64, q KPIQuery, statuses []Status)
 		sq = sq.Where("date <= ?", q.To)
 	}
 	err := sq.Select("date, " + sumInt("spend_krw") + " AS spend_krw, " + sumInt("revenue_krw") + " AS revenue_krw").
-		Group("date").Having("SUM(entries) > 0").Order("date").Scan(&rows).Error
+		Group("date").Having("SUM(entries) > 0").Order("date").Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("daily series: %w", err)
 	}

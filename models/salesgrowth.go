@@ -82,17 +82,25 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 			TeamID     uint64
 			BeforeDays int64
 			AfterDays  int64
+			Spans      bool // has records of several days (idx_sales_records_spans)
 		}
-		err := tx.Clauses(dbresolver.Read).Raw(with+`SELECT w.team_id, `+days("b")+` AS before_days, `+days("a")+` AS after_days FROM w`,
-			append(args, statuses, statuses, statuses, statuses, statuses, statuses)...).Scan(&daily).Error
+		err := tx.Clauses(dbresolver.Read).Raw(with+`SELECT w.team_id, `+days("b")+` AS before_days, `+days("a")+` AS after_days,
+				EXISTS (SELECT 1 FROM sales_records s WHERE s.team_id = w.team_id AND s.status IN ?
+					AND s.period_start < s.period_end) AS spans FROM w`,
+			append(args, statuses, statuses, statuses, statuses, statuses, statuses, statuses)...).Find(&daily).Error
 		if err != nil {
 			return nil, fmt.Errorf("sum one-day sales inside the windows: %w", err)
 		}
+		spans := false
 		for _, r := range daily {
 			sums[r.TeamID].before.Add(sums[r.TeamID].before, new(big.Rat).SetInt64(r.BeforeDays))
 			sums[r.TeamID].after.Add(sums[r.TeamID].after, new(big.Rat).SetInt64(r.AfterDays))
+			spans = spans || r.Spans
 		}
-		var spans []struct {
+		if !spans {
+			continue // one-day records lie wholly inside a window or outside it
+		}
+		var spanning []struct {
 			TeamID      uint64
 			PeriodStart civil.Date
 			PeriodEnd   civil.Date
@@ -101,11 +109,11 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 		err = tx.Clauses(dbresolver.Read).Raw(with+`SELECT s.team_id, s.period_start, s.period_end, s.sales_krw
 			FROM w JOIN sales_records s ON s.team_id = w.team_id
 			WHERE s.status IN ? AND s.period_start < s.period_end
-			ORDER BY s.team_id, s.period_start`, append(args, statuses)...).Scan(&spans).Error
+			ORDER BY s.team_id, s.period_start`, append(args, statuses)...).Find(&spanning).Error
 		if err != nil {
 			return nil, fmt.Errorf("load sales records of several days: %w", err)
 		}
-		for _, r := range spans {
+		for _, r := range spanning {
 			rec := []kpi.SalesRecord{{Start: r.PeriodStart, End: r.PeriodEnd, SalesKRW: r.SalesKRW}}
 			w := windows[r.TeamID]
 			sums[r.TeamID].before.Add(sums[r.TeamID].before, kpi.ProratedSales(rec, w.BeforeFrom, w.BeforeTo))
