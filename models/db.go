@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -183,10 +184,12 @@ func openSQLite(path string, cfg *gorm.Config) (*gorm.DB, error) {
 }
 
 // sqliteReaders is how many read-only connections serve queries outside
-// transactions. In WAL mode readers never wait for the writer nor each
-// other, so reads (KPIs, lists, the report) use every core while the one
-// writer connection goes on writing.
-const sqliteReaders = 4
+// transactions: at least four, one per core on larger machines. In WAL mode
+// readers never wait for the writer nor each other, so reads (KPIs, lists,
+// the report) use every core while the one writer connection goes on
+// writing. (Two on two cores queued requests for a connection; eight did no
+// better than four.)
+var sqliteReaders = max(4, runtime.NumCPU())
 
 // addSQLiteReaders routes the statements that only read, outside a
 // transaction, to a pool of read-only connections (gorm's dbresolver: a
@@ -196,6 +199,9 @@ const sqliteReaders = 4
 func addSQLiteReaders(db *gorm.DB, path string, writer url.Values) error {
 	q := url.Values{}
 	q.Set("mode", "ro")
+	// database/sql lends a connection to one goroutine at a time, so
+	// SQLite's per-connection mutex only costs time.
+	q.Set("_mutex", "no")
 	q.Set("_foreign_keys", writer.Get("_foreign_keys"))
 	q.Set("_busy_timeout", writer.Get("_busy_timeout"))
 	q.Set("_cache_size", writer.Get("_cache_size"))

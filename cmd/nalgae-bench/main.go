@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -52,6 +53,10 @@ func parseOptions() options {
 }
 
 func main() {
+	// The load generator shares the machine with the server it measures:
+	// collecting its short-lived results less often leaves the cores to the
+	// server (the server's own GOGC is its own; see cmd/nalgae).
+	debug.SetGCPercent(400)
 	o := parseOptions()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "nalgae-bench:", err)
