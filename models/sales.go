@@ -62,7 +62,9 @@ func (r *SalesRecord) validate(today civil.Date) error {
 // (SQLite ignores the lock; its transactions already run one at a time.)
 func (r *SalesRecord) checkOverlap(tx *gorm.DB) error {
 	var team Team
-	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id").Where("id = ?", r.TeamID).Take(&team).Error; err != nil {
+	// NO KEY UPDATE: writers of the team's sales queue on it, but it lets the
+	// summary triggers of other writers reference the team (a key-share lock).
+	if err := tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"}).Select("id").Where("id = ?", r.TeamID).Take(&team).Error; err != nil {
 		return fmt.Errorf("lock team %d: %w", r.TeamID, err)
 	}
 	channels := []string{r.Channel, ChannelAll}

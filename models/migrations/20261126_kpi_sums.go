@@ -190,6 +190,13 @@ var kpiSumsPostgres = []string{
 	salesMonthBackfill(true),
 	`CREATE OR REPLACE FUNCTION sales_records_months() RETURNS trigger AS $$
 	BEGIN
+		IF TG_OP = 'INSERT' THEN
+			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id = NEW.team_id));
+		ELSIF TG_OP = 'DELETE' THEN
+			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id = OLD.team_id));
+		ELSE
+			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id IN (OLD.team_id, NEW.team_id)));
+		END IF;
 		IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.period_start = OLD.period_end THEN
 			UPDATE sales_month_sums SET records = records - 1, sales_krw = sales_krw - OLD.sales_krw
 			WHERE team_id = OLD.team_id AND status = OLD.status AND month = to_char(OLD.period_start, 'YYYY-MM');
@@ -215,6 +222,16 @@ var kpiSumsPostgres = []string{
 	backfillDaily,
 	`CREATE OR REPLACE FUNCTION metric_entries_sums() RETURNS trigger AS $$
 	BEGIN
+		IF TG_OP = 'INSERT' THEN
+			PERFORM summaries_lock_programs(ARRAY(SELECT t.program_id FROM campaigns c JOIN teams t ON t.id = c.team_id
+				WHERE c.id = NEW.campaign_id));
+		ELSIF TG_OP = 'DELETE' THEN
+			PERFORM summaries_lock_programs(ARRAY(SELECT t.program_id FROM campaigns c JOIN teams t ON t.id = c.team_id
+				WHERE c.id = OLD.campaign_id));
+		ELSE
+			PERFORM summaries_lock_programs(ARRAY(SELECT t.program_id FROM campaigns c JOIN teams t ON t.id = c.team_id
+				WHERE c.id IN (OLD.campaign_id, NEW.campaign_id)));
+		END IF;
 		IF TG_OP IN ('UPDATE', 'DELETE') THEN
 			UPDATE campaign_sums SET entries = entries - 1,
 				spend_krw = spend_krw - OLD.spend_krw, revenue_krw = revenue_krw - OLD.revenue_krw,
@@ -260,6 +277,7 @@ var kpiSumsPostgres = []string{
 	 EXECUTE FUNCTION metric_entries_sums()`,
 	`CREATE OR REPLACE FUNCTION program_daily_sums_rebuild(programs BIGINT[]) RETURNS void AS $$
 	BEGIN
+		PERFORM summaries_lock_programs(programs);
 		DELETE FROM program_daily_sums WHERE program_id = ANY(programs);
 		` + dailySumsInsert + dailySumsSelect + ` WHERE t.program_id = ANY(programs)` + dailySumsGroupBy + `;
 	END $$ LANGUAGE plpgsql`,
@@ -336,6 +354,19 @@ var teamStampsSQLite = []string{
 
 var teamStampsPostgres = []string{
 	createTeamStamps,
+	// PostgreSQL lets writers of one program run at once, and a write
+	// touches several summary rows (a campaign's, a day's, a team's): two
+	// transactions could take them in opposite orders and deadlock. Every
+	// trigger that touches summary rows first takes this transaction lock on
+	// the program (in this schema), so that a program's summary writes queue
+	// instead. SQLite has one writer and needs none of it.
+	`CREATE OR REPLACE FUNCTION summaries_lock_programs(programs BIGINT[]) RETURNS void AS $$
+	DECLARE p BIGINT;
+	BEGIN
+		FOR p IN SELECT DISTINCT x FROM unnest(programs) AS x WHERE x IS NOT NULL ORDER BY x LOOP
+			PERFORM pg_advisory_xact_lock(hashtext(current_schema()), (p % 2147483647)::int);
+		END LOOP;
+	END $$ LANGUAGE plpgsql`,
 	`CREATE OR REPLACE FUNCTION team_stamp_bump(team BIGINT) RETURNS void AS $$
 	BEGIN
 		IF team IS NOT NULL THEN
@@ -346,6 +377,13 @@ var teamStampsPostgres = []string{
 	// sales_records and campaigns both name their team in team_id.
 	`CREATE OR REPLACE FUNCTION team_stamps_touch() RETURNS trigger AS $$
 	BEGIN
+		IF TG_OP = 'INSERT' THEN
+			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id = NEW.team_id));
+		ELSIF TG_OP = 'DELETE' THEN
+			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id = OLD.team_id));
+		ELSE
+			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id IN (OLD.team_id, NEW.team_id)));
+		END IF;
 		IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM team_stamp_bump(OLD.team_id); END IF;
 		IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM team_stamp_bump(NEW.team_id); END IF;
 		RETURN NULL;
@@ -356,12 +394,14 @@ var teamStampsPostgres = []string{
 	 FOR EACH ROW EXECUTE FUNCTION team_stamps_touch()`,
 	`CREATE OR REPLACE FUNCTION teams_stamp_touch() RETURNS trigger AS $$
 	BEGIN
+		PERFORM summaries_lock_programs(ARRAY[OLD.program_id, NEW.program_id]);
 		PERFORM team_stamp_bump(NEW.id);
 		RETURN NULL;
 	END $$ LANGUAGE plpgsql`,
 	`CREATE TRIGGER teams_stamp AFTER UPDATE OF program_id ON teams FOR EACH ROW EXECUTE FUNCTION teams_stamp_touch()`,
 	`CREATE OR REPLACE FUNCTION programs_stamp_touch() RETURNS trigger AS $$
 	BEGIN
+		PERFORM summaries_lock_programs(ARRAY[NEW.id]);
 		INSERT INTO team_stamps (team_id, stamp) SELECT id, 1 FROM teams WHERE program_id = NEW.id
 		ON CONFLICT (team_id) DO UPDATE SET stamp = team_stamps.stamp + 1;
 		RETURN NULL;

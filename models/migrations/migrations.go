@@ -11,12 +11,13 @@ import (
 	"gorm.io/gorm"
 )
 
-// all lists every migration in the order it must run. Append only.
+// all lists every migration in the order it must run, which is also the
+// order of their IDs. Append only.
 var all = []*gormigrate.Migration{
 	initSchema,
 	kpiSums,
-	auditChain,
 	loginSecurity,
+	auditChain,
 }
 
 func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {
