@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/sync/singleflight"
 	"gorm.io/gorm"
 
 	"github.com/nalgae/nalgae/models/civil"
@@ -23,6 +24,9 @@ const kpiCacheSize = 16384
 // private to an instance and needs no invalidation messages.
 type kpiCache struct {
 	entries *lru.Cache[kpiCacheKey, kpiCacheEntry]
+	// programs computes a program's default team answers once at a time
+	// however many requests miss them together.
+	programs singleflight.Group
 }
 
 // kpiCacheKey names one answer: what (team or campaign) and its query.
@@ -107,4 +111,59 @@ func cachedKPIs[T any](s *Store, stamp int64, key kpiCacheKey, compute func() (*
 // cacheKey spells out everything an answer of q depends on besides the data.
 func (q KPIQuery) cacheKey(kind string, id uint64, today civil.Date) kpiCacheKey {
 	return kpiCacheKey{kind: kind, id: id, today: today, query: fmt.Sprintf("%v|%v|%s|%s|%v", q.Statuses, q.Windows, q.From, q.To, q.Kinds)}
+}
+
+// programBatchLimit is the largest program whose teams' answers are computed
+// together: twice as many would push each other out of the cache.
+const programBatchLimit = kpiCacheSize / 2
+
+// fillProgramTeamKPIs computes the default KPI answer of every team of a
+// program in one pass, as the program report does (a few grouped queries
+// for all teams instead of several queries a team), and keeps each under
+// the stamp its team had before the pass. Teams' pages and a professor's
+// overview open many teams of one program; the first to miss pays for all.
+// Concurrent misses of one program wait for the same pass.
+func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.Date) error {
+	key := fmt.Sprintf("%d|%s", program.ID, today)
+	_, err, _ := s.kpis.programs.Do(key, func() (any, error) {
+		var teams []struct {
+			ID    uint64
+			Stamp int64
+		}
+		err := tx.Model(&Team{}).Select("teams.id, COALESCE(team_stamps.stamp, 0) AS stamp").
+			Joins("LEFT JOIN team_stamps ON team_stamps.team_id = teams.id").
+			Where("teams.program_id = ?", program.ID).Order("teams.id").Find(&teams).Error
+		if err != nil {
+			return nil, fmt.Errorf("program %d team stamps: %w", program.ID, err)
+		}
+		if len(teams) > programBatchLimit {
+			return nil, nil // too many to keep at once: teams are computed one by one
+		}
+		teamIDs := make([]uint64, len(teams))
+		for i, t := range teams {
+			teamIDs[i] = t.ID
+		}
+		inProgram := func(db *gorm.DB) *gorm.DB {
+			return db.Where("team_id IN (?)", tx.Session(&gorm.Session{NewDB: true}).Model(&Team{}).Select("id").Where("program_id = ?", program.ID))
+		}
+		src, err := loadKPISource(tx, inProgram, teamIDs, KPIQuery{}, Statuses, program.EndsOn, today)
+		if err != nil {
+			return nil, err
+		}
+		byTeam := map[uint64][]Campaign{}
+		for _, c := range src.campaigns {
+			byTeam[c.TeamID] = append(byTeam[c.TeamID], c)
+		}
+		for _, t := range teams {
+			s.kpis.entries.Add(KPIQuery{}.cacheKey("team", t.ID, today), kpiCacheEntry{stamp: t.Stamp, answer: &TeamKPIs{
+				TeamID:          t.ID,
+				CountedStatuses: Statuses,
+				Total:           src.block(byTeam[t.ID]),
+				ByKind:          src.byKind(byTeam[t.ID]),
+				SalesGrowth:     src.growth[t.ID],
+			}})
+		}
+		return nil, nil
+	})
+	return err
 }

@@ -216,6 +216,13 @@ func TestSummaryTablesFollowEveryWrite(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s: team %d KPIs kept %+v, computed afresh %+v", when, team.ID, got, want)
 			}
+			// The default answer comes from a pass over the whole program;
+			// naming the statuses computes this team alone.
+			alone, err := models.NewStore(db).TeamKPIs(ctx, admin, team.ID, models.KPIQuery{Statuses: models.Statuses})
+			must(err)
+			if !reflect.DeepEqual(got, alone) {
+				t.Fatalf("%s: team %d KPIs from the program's pass %+v, computed alone %+v", when, team.ID, got, alone)
+			}
 		}
 		for _, c := range campaigns {
 			got, err := cached.CampaignKPIs(ctx, admin, c.ID, models.KPIQuery{})
