@@ -1,6 +1,7 @@
 package models
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -67,26 +68,25 @@ func teamStamp(tx *gorm.DB, teamID uint64) (int64, error) {
 // same statement: a kept answer then costs no query of its own. Only the
 // team's keys are read (access rules and KPIs need no more).
 func loadTeamStamped(tx *gorm.DB, actor Actor, teamID uint64) (*Team, int64, error) {
-	var row struct {
-		Team
-		Stamp int64
-	}
-	err := tx.Model(&Team{}).Select("teams.id, teams.program_id, teams.merchant_id, COALESCE(team_stamps.stamp, 0) AS stamp").
-		Joins("LEFT JOIN team_stamps ON team_stamps.team_id = teams.id").Where("teams.id = ?", teamID).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	var team Team
+	var stamp int64
+	err := tx.Raw(`SELECT teams.id, teams.program_id, teams.merchant_id, COALESCE(team_stamps.stamp, 0)
+		FROM teams LEFT JOIN team_stamps ON team_stamps.team_id = teams.id WHERE teams.id = ?`, teamID).
+		Row().Scan(&team.ID, &team.ProgramID, &team.MerchantID, &stamp)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, ErrNotFound
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("load team %d: %w", teamID, err)
 	}
-	rel, err := teamRelation(tx, actor, &row.Team)
+	rel, err := teamRelation(tx, actor, &team)
 	if err != nil {
 		return nil, 0, err
 	}
 	if !rel.canRead() {
 		return nil, 0, ErrNotFound
 	}
-	return &row.Team, row.Stamp, nil
+	return &team, stamp, nil
 }
 
 // cachedKPIs answers from the cache when it holds key's answer computed
