@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -126,6 +127,9 @@ const programBatchLimit = kpiCacheSize / 2
 func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.Date) error {
 	key := fmt.Sprintf("%d|%s", program.ID, today)
 	_, err, _ := s.kpis.programs.Do(key, func() (any, error) {
+		// The pass serves every request waiting on it: one of them going
+		// away must not cancel it for the others.
+		tx := tx.WithContext(context.WithoutCancel(tx.Statement.Context))
 		var teams []struct {
 			ID    uint64
 			Stamp int64

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 
 	"gorm.io/gorm"
@@ -193,12 +194,14 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 			// The default answer of one team missing, those of its whole
 			// program are computed at once; this team's is then kept unless
 			// a write moved its stamp meanwhile.
+			// A pass that failed leaves this team to be computed alone.
 			if err := s.fillProgramTeamKPIs(tx, &program, today); err != nil {
-				return nil, err
-			}
-			if e, ok := s.kpis.entries.Get(key); ok && e.stamp == stamp {
-				if answer, ok := e.answer.(*TeamKPIs); ok {
-					return answer, nil
+				slog.Warn("program KPI pass", "program", program.ID, "err", err)
+			} else {
+				if e, ok := s.kpis.entries.Get(key); ok && e.stamp == stamp {
+					if answer, ok := e.answer.(*TeamKPIs); ok {
+						return answer, nil
+					}
 				}
 			}
 		}
