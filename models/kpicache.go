@@ -65,6 +65,15 @@ func teamStamp(tx *gorm.DB, teamID uint64) (int64, error) {
 	return stamp, nil
 }
 
+// keptKPIs is key's kept answer if it was computed under stamp.
+func keptKPIs[T any](s *Store, key kpiCacheKey, stamp int64) (*T, bool) {
+	if e, ok := s.kpis.entries.Get(key); ok && e.stamp == stamp {
+		answer, ok := e.answer.(*T)
+		return answer, ok
+	}
+	return nil, false
+}
+
 // loadTeamStamped is loadTeam that also reads the team's stamp, in the
 // same statement: a kept answer then costs no query of its own. Only the
 // team's keys are read (access rules and KPIs need no more).
@@ -96,10 +105,8 @@ func loadTeamStamped(tx *gorm.DB, actor Actor, teamID uint64) (*Team, int64, err
 // moves it, so an answer that might have missed that write is never served
 // again.
 func cachedKPIs[T any](s *Store, stamp int64, key kpiCacheKey, compute func() (*T, error)) (*T, error) {
-	if e, ok := s.kpis.entries.Get(key); ok && e.stamp == stamp {
-		if answer, ok := e.answer.(*T); ok {
-			return answer, nil
-		}
+	if answer, ok := keptKPIs[T](s, key, stamp); ok {
+		return answer, nil
 	}
 	answer, err := compute()
 	if err != nil {

@@ -197,12 +197,8 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 			// A pass that failed leaves this team to be computed alone.
 			if err := s.fillProgramTeamKPIs(tx, &program, today); err != nil {
 				slog.Warn("program KPI pass", "program", program.ID, "err", err)
-			} else {
-				if e, ok := s.kpis.entries.Get(key); ok && e.stamp == stamp {
-					if answer, ok := e.answer.(*TeamKPIs); ok {
-						return answer, nil
-					}
-				}
+			} else if answer, ok := keptKPIs[TeamKPIs](s, key, stamp); ok {
+				return answer, nil
 			}
 		}
 		src, err := loadKPISource(tx, func(db *gorm.DB) *gorm.DB { return db.Where("team_id = ?", id) }, []uint64{id}, q, statuses, program.EndsOn, today)

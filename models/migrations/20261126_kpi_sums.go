@@ -190,13 +190,7 @@ var kpiSumsPostgres = []string{
 	salesMonthBackfill(true),
 	`CREATE OR REPLACE FUNCTION sales_records_months() RETURNS trigger AS $$
 	BEGIN
-		IF TG_OP = 'INSERT' THEN
-			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id = NEW.team_id));
-		ELSIF TG_OP = 'DELETE' THEN
-			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id = OLD.team_id));
-		ELSE
-			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id IN (OLD.team_id, NEW.team_id)));
-		END IF;
+		PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id IN (OLD.team_id, NEW.team_id)));
 		IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.period_start = OLD.period_end THEN
 			UPDATE sales_month_sums SET records = records - 1, sales_krw = sales_krw - OLD.sales_krw
 			WHERE team_id = OLD.team_id AND status = OLD.status AND month = to_char(OLD.period_start, 'YYYY-MM');
@@ -222,16 +216,8 @@ var kpiSumsPostgres = []string{
 	backfillDaily,
 	`CREATE OR REPLACE FUNCTION metric_entries_sums() RETURNS trigger AS $$
 	BEGIN
-		IF TG_OP = 'INSERT' THEN
-			PERFORM summaries_lock_programs(ARRAY(SELECT t.program_id FROM campaigns c JOIN teams t ON t.id = c.team_id
-				WHERE c.id = NEW.campaign_id));
-		ELSIF TG_OP = 'DELETE' THEN
-			PERFORM summaries_lock_programs(ARRAY(SELECT t.program_id FROM campaigns c JOIN teams t ON t.id = c.team_id
-				WHERE c.id = OLD.campaign_id));
-		ELSE
-			PERFORM summaries_lock_programs(ARRAY(SELECT t.program_id FROM campaigns c JOIN teams t ON t.id = c.team_id
-				WHERE c.id IN (OLD.campaign_id, NEW.campaign_id)));
-		END IF;
+		PERFORM summaries_lock_programs(ARRAY(SELECT t.program_id FROM campaigns c JOIN teams t ON t.id = c.team_id
+			WHERE c.id IN (OLD.campaign_id, NEW.campaign_id)));
 		IF TG_OP IN ('UPDATE', 'DELETE') THEN
 			UPDATE campaign_sums SET entries = entries - 1,
 				spend_krw = spend_krw - OLD.spend_krw, revenue_krw = revenue_krw - OLD.revenue_krw,
@@ -359,7 +345,9 @@ var teamStampsPostgres = []string{
 	// transactions could take them in opposite orders and deadlock. Every
 	// trigger that touches summary rows first takes this transaction lock on
 	// the program (in this schema), so that a program's summary writes queue
-	// instead. SQLite has one writer and needs none of it.
+	// instead. SQLite has one writer and needs none of it. (Callers name
+	// both OLD's and NEW's rows: the one an operation lacks is NULL, and
+	// matches nothing.)
 	`CREATE OR REPLACE FUNCTION summaries_lock_programs(programs BIGINT[]) RETURNS void AS $$
 	DECLARE p BIGINT;
 	BEGIN
@@ -377,13 +365,7 @@ var teamStampsPostgres = []string{
 	// sales_records and campaigns both name their team in team_id.
 	`CREATE OR REPLACE FUNCTION team_stamps_touch() RETURNS trigger AS $$
 	BEGIN
-		IF TG_OP = 'INSERT' THEN
-			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id = NEW.team_id));
-		ELSIF TG_OP = 'DELETE' THEN
-			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id = OLD.team_id));
-		ELSE
-			PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id IN (OLD.team_id, NEW.team_id)));
-		END IF;
+		PERFORM summaries_lock_programs(ARRAY(SELECT program_id FROM teams WHERE id IN (OLD.team_id, NEW.team_id)));
 		IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM team_stamp_bump(OLD.team_id); END IF;
 		IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM team_stamp_bump(NEW.team_id); END IF;
 		RETURN NULL;
