@@ -516,7 +516,8 @@ func (b *schemaBuilder) customize(t reflect.Type, s *openapi3.Schema, response b
 	case t == rawJSONType:
 		// Stored JSON is always an object (a row as it was, or an import's
 		// summary); 3.0's nullable needs a type beside it to mean anything.
-		*s = openapi3.Schema{Type: &openapi3.Types{openapi3.TypeObject}, Nullable: true, Description: "a JSON object as stored, or null"}
+		*s = openapi3.Schema{Type: &openapi3.Types{openapi3.TypeObject}, Nullable: true, Description: "a JSON object as stored, or null",
+			AdditionalProperties: openapi3.AdditionalProperties{Has: ptrTo(true)}}
 	case isOptional(t):
 		field, _ := t.FieldByName("Value")
 		inner, err := b.generate(field.Type.Elem(), response)
