@@ -108,6 +108,12 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		}
 	}
 
+	for _, tag := range doc.Tags {
+		if tag.Description == "" {
+			t.Errorf("tag %s has no description: add one to tagDescriptions (openapi.go)", tag.Name)
+		}
+	}
+
 	// The check itself notices a route mounted beside the route table.
 	env.srv.Echo().GET("/api/v1/teams/:id/secret", func(echo.Context) error { return nil })
 	drift := routeDrift(t, doc, env.srv.Echo().Routes())
