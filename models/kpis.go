@@ -227,8 +227,8 @@ func defaultStatuses(given, def []Status) []Status {
 	return given
 }
 
-// sortedKinds is the kinds of m in SPEC order.
-func sortedKinds[V any](m map[Kind]V) []Kind {
+// SortedKinds is the kinds of m in SPEC order.
+func SortedKinds[V any](m map[Kind]V) []Kind {
 	out := make([]Kind, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -188,6 +188,10 @@ func programGrowth(teams []TeamReport) ProgramGrowth {
 	return g
 }
 
+// KindName is a campaign kind's name in lang (ko or en), as highlights and
+// exports print it.
+func KindName(lang string, k Kind) string { return kindNames[lang][k] }
+
 // kindNames name campaign kinds in highlights.
 var kindNames = map[string]map[Kind]string{
 	LocaleKo: {KindSearchAd: "검색광고", KindShoppingAd: "쇼핑검색광고", KindLiveCommerce: "라이브커머스",
@@ -221,7 +225,7 @@ func highlights(teams []TeamReport, campaigns map[uint64][]Campaign, lang string
 			basis := kindNames[lang][firstCampaign(campaigns[t.TeamID]).Kind]
 			consider(candidate{*t.SalesGrowthPct, growthSentence(name, basis, *t.SalesGrowthPct, lang)})
 		}
-		for _, k := range sortedKinds(t.ByKind) {
+		for _, k := range SortedKinds(t.ByKind) {
 			if roas := t.ByKind[k].RoasPct; roas != nil {
 				consider(candidate{*roas - 100, roasSentence(name, kindNames[lang][k], *roas, lang)})
 			}

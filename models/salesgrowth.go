@@ -11,6 +11,7 @@ import (
 	"gorm.io/plugin/dbresolver"
 
 	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/kpi"
 )
 
@@ -65,7 +66,7 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 		sums[id] = totals{new(big.Rat), new(big.Rat)}
 	}
 	for chunk := range slices.Chunk(teamIDs, windowsPerQuery) {
-		with, args := windowsCTE(DialectOf(tx), chunk, windows)
+		with, args := windowsCTE(database.DialectOf(tx), chunk, windows)
 		// One-day records inside the window from … to: its whole months'
 		// sums and the days before the first and after the last whole month.
 		days := func(w string) string {
@@ -167,10 +168,10 @@ func splitMonths(from, to civil.Date) monthSplit {
 // window split into whole months and ragged ends, with its bound values.
 // PostgreSQL needs the values' types spelled out; SQLite compares its ISO
 // date text as it is.
-func windowsCTE(dialect Dialect, teamIDs []uint64, windows map[uint64]kpi.Windows) (string, []any) {
+func windowsCTE(dialect database.Dialect, teamIDs []uint64, windows map[uint64]kpi.Windows) (string, []any) {
 	const cols = 13
 	cast := func(v, typ string) string {
-		if dialect == Postgres {
+		if dialect == database.Postgres {
 			return "CAST(" + v + " AS " + typ + ")"
 		}
 		return v
