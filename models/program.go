@@ -53,7 +53,7 @@ func (p *Program) validate() error {
 
 // CreateProgram adds a program (admins only).
 func (s *Store) CreateProgram(ctx context.Context, actor Actor, in ProgramInput) (*Program, error) {
-	if !actor.IsAdmin() {
+	if !canAdminister(actor) {
 		return nil, ErrForbidden
 	}
 	p := Program{Status: ProgramPlanning, Version: 1}
@@ -94,7 +94,7 @@ func (s *Store) UpdateProgram(ctx context.Context, actor Actor, id uint64, in Pr
 		if err != nil {
 			return nil, err
 		}
-		if err := allow(rel, rel.has(relAdmin)); err != nil {
+		if err := allow(rel, rel.canAdminister()); err != nil {
 			return nil, err
 		}
 		p = *loaded
@@ -126,7 +126,7 @@ func (s *Store) DeleteProgram(ctx context.Context, actor Actor, id uint64) error
 		if err != nil {
 			return nil, err
 		}
-		if err := allow(rel, rel.has(relAdmin)); err != nil {
+		if err := allow(rel, rel.canAdminister()); err != nil {
 			return nil, err
 		}
 		var teams int64
@@ -168,7 +168,7 @@ func (s *Store) ListStaff(ctx context.Context, actor Actor, programID uint64) ([
 	for i := range staff {
 		u := users[staff[i].UserID]
 		staff[i].Name = u.Name
-		if rel.has(relAdmin | relProfessor | relCity) {
+		if rel.seesStaffEmails() {
 			staff[i].Email = u.Email
 		}
 	}
@@ -184,7 +184,7 @@ func (s *Store) AddStaff(ctx context.Context, actor Actor, programID, userID uin
 		if err != nil {
 			return nil, err
 		}
-		if err := allow(rel, rel.has(relAdmin)); err != nil {
+		if err := allow(rel, rel.canAdminister()); err != nil {
 			return nil, err
 		}
 		var u User
@@ -213,7 +213,7 @@ func (s *Store) RemoveStaff(ctx context.Context, actor Actor, programID, userID 
 		if err != nil {
 			return nil, err
 		}
-		if err := allow(rel, rel.has(relAdmin)); err != nil {
+		if err := allow(rel, rel.canAdminister()); err != nil {
 			return nil, err
 		}
 		var st ProgramStaff
