@@ -83,12 +83,13 @@ func newTelemetry(cfg Config) *telemetry {
 	return t
 }
 
-// metrics serves the registry in the Prometheus text format.
+// metrics serves the registry in the Prometheus text format (to holders of
+// the metrics token only, when the server has one: metrics_auth.go).
 func (s *Server) metrics() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(s.telemetry.registry, promhttp.HandlerOpts{
+	return s.guardMetrics(echo.WrapHandler(promhttp.HandlerFor(s.telemetry.registry, promhttp.HandlerOpts{
 		Registry:          s.telemetry.registry, // counts its own scrape errors
 		EnableOpenMetrics: false,
-	}))
+	})))
 }
 
 // countImport counts one file import: kind is what the file holds

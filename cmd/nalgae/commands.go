@@ -67,6 +67,7 @@ func serve(cfg config, args []string) error {
 		LoginPerMinute: cfg.loginRate,
 		TrustProxy:     cfg.trustProxy,
 		SecureCookies:  cfg.secureCookies,
+		MetricsToken:   cfg.metricsToken,
 	})
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
