@@ -171,6 +171,7 @@ func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.D
 				CountedStatuses: Statuses,
 				Total:           src.block(byTeam[t.ID]),
 				ByKind:          src.byKind(byTeam[t.ID]),
+				AdRoasPct:       src.adRoasPct(byTeam[t.ID]),
 				SalesGrowth:     src.growth[t.ID],
 			}})
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 
 	"gorm.io/gorm"
@@ -43,6 +44,8 @@ type TeamKPIs struct {
 	CountedStatuses []Status           `json:"counted_statuses"`
 	Total           kpi.Block          `json:"total"`
 	ByKind          map[Kind]kpi.Block `json:"by_kind"`
+	// AdRoasPct is revenue ÷ spend × 100 over search_ad and shopping_ad only.
+	AdRoasPct *float64 `json:"ad_roas_pct"`
 	SalesGrowth
 }
 
@@ -130,6 +133,18 @@ func (src *kpiSource) block(campaigns []Campaign) kpi.Block {
 	return kpi.Compute(s)
 }
 
+// adRoasPct is the ROAS of the campaigns of the advertising kinds alone
+// (SPEC §2 "Return on ad spend means ads"); null without their spend.
+func (src *kpiSource) adRoasPct(campaigns []Campaign) *float64 {
+	var s kpi.Sums
+	for _, c := range campaigns {
+		if slices.Contains(AdKinds, c.Kind) {
+			s.Add(src.sums[c.ID])
+		}
+	}
+	return kpi.RoasPct(s)
+}
+
 // byKind groups campaigns by kind; a kind without campaigns is absent.
 func (src *kpiSource) byKind(campaigns []Campaign) map[Kind]kpi.Block {
 	groups := map[Kind][]Campaign{}
@@ -210,6 +225,7 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 			CountedStatuses: statuses,
 			Total:           src.block(src.campaigns),
 			ByKind:          src.byKind(src.campaigns),
+			AdRoasPct:       src.adRoasPct(src.campaigns),
 			SalesGrowth:     src.growth[id],
 		}, nil
 	})

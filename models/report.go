@@ -21,6 +21,8 @@ type TeamReport struct {
 	MerchantName string             `json:"merchant_name"`
 	Total        kpi.Block          `json:"total"`
 	ByKind       map[Kind]kpi.Block `json:"by_kind"`
+	// AdRoasPct is revenue ÷ spend × 100 over search_ad and shopping_ad only.
+	AdRoasPct *float64 `json:"ad_roas_pct"`
 	SalesGrowth
 }
 
@@ -47,6 +49,9 @@ type ProgramReport struct {
 	Filters         ReportFilters      `json:"filters"`
 	Totals          kpi.Block          `json:"totals"`
 	ByKind          map[Kind]kpi.Block `json:"by_kind"`
+	// AdRoasPct is the program's revenue ÷ spend × 100 over search_ad and
+	// shopping_ad only; the totals' roas_pct also divides revenue no ad bought.
+	AdRoasPct *float64 `json:"ad_roas_pct"`
 	ProgramGrowth
 	Teams      []TeamReport  `json:"teams"`
 	Series     []SeriesPoint `json:"series"`
@@ -103,6 +108,7 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 		Filters:         ReportFilters{Kinds: q.Kinds, Lang: lang},
 		Totals:          src.block(src.campaigns),
 		ByKind:          src.byKind(src.campaigns),
+		AdRoasPct:       src.adRoasPct(src.campaigns),
 		Teams:           make([]TeamReport, 0, len(teams)),
 	}
 	if report.Filters.Kinds == nil {
@@ -120,6 +126,7 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 			TeamName:    t.Name,
 			Total:       src.block(byTeam[t.ID]),
 			ByKind:      src.byKind(byTeam[t.ID]),
+			AdRoasPct:   src.adRoasPct(byTeam[t.ID]),
 			SalesGrowth: src.growth[t.ID],
 		}
 		if t.Merchant != nil {
