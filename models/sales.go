@@ -249,6 +249,10 @@ func (s *Store) TransitionSales(ctx context.Context, actor Actor, id uint64, act
 			}
 			r.ConfirmedBy, r.ConfirmedAt = ptr(actor.UserID), timePtr(nowUTC())
 			r.Version++
+		} else if action == ActionDispute {
+			if err := r.dispute(rel, actor, note); err != nil {
+				return nil, err
+			}
 		} else if err := r.review().transition(rel, actor, action, note); err != nil {
 			return nil, err
 		}
