@@ -18,8 +18,17 @@ func TestSalesDispute(t *testing.T) {
 	url := "/api/v1/sales/" + itoa(w.SalesSubmitted.ID)
 
 	confirmed := decode[models.SalesRecord](t, env.do("POST", url+"/confirm", map[string]any{}, merchant))
-	if confirmed.ConfirmedBy == nil || *confirmed.ConfirmedBy != w.Merchant.ID {
-		t.Fatalf("confirmed_by = %v", confirmed.ConfirmedBy)
+	if confirmed.ConfirmedBy == nil || *confirmed.ConfirmedBy != w.Merchant.ID || confirmed.ConfirmedByName != w.Merchant.Name {
+		t.Fatalf("confirmed_by = %v (%q)", confirmed.ConfirmedBy, confirmed.ConfirmedByName)
+	}
+	// Who confirmed is answered by name, in the list too.
+	list := decode[models.Page[models.SalesRecord]](t, env.do("GET", "/api/v1/teams/"+itoa(w.TeamA1.ID)+"/sales", nil, student))
+	named := false
+	for _, r := range list.Items {
+		named = named || r.ID == w.SalesSubmitted.ID && r.ConfirmedByName == w.Merchant.Name
+	}
+	if !named {
+		t.Errorf("the list does not name who confirmed: %+v", list.Items)
 	}
 
 	// A note is required; a stale version is a conflict; neither writes.
@@ -33,7 +42,7 @@ func TestSalesDispute(t *testing.T) {
 	rec = env.do("POST", url+"/dispute", map[string]any{"note": "10월 매출은 580만 원입니다", "version": confirmed.Version}, merchant)
 	expectStatus(t, rec, http.StatusOK)
 	got := decode[models.SalesRecord](t, rec)
-	if got.Status != models.StatusReturned || got.ReviewNote != "10월 매출은 580만 원입니다" || got.ConfirmedBy != nil ||
+	if got.Status != models.StatusReturned || got.ReviewNote != "10월 매출은 580만 원입니다" || got.ConfirmedBy != nil || got.ConfirmedByName != "" ||
 		got.ConfirmedAt != nil || got.Version != confirmed.Version+1 || got.ID != w.SalesSubmitted.ID {
 		t.Errorf("after the dispute: %+v", got)
 	}

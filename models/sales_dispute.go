@@ -1,5 +1,7 @@
 package models
 
+import "gorm.io/gorm"
+
 // ActionDispute is the merchant's "these are not my figures" (SPEC §7): it
 // returns a sales record to the team like a professor's return, with the
 // merchant's note, and withdraws a confirmation the record carried.
@@ -25,5 +27,26 @@ func (r *SalesRecord) dispute(rel relation, actor Actor, note string) error {
 	r.ReviewedBy, r.ReviewedAt = ptr(actor.UserID), timePtr(nowUTC())
 	r.ConfirmedBy, r.ConfirmedAt = nil, nil
 	r.Version++
+	return nil
+}
+
+// fillConfirmers names who confirmed each record, in one query, so that the
+// merchant and the team see "정사장 확인" rather than a user id.
+func fillConfirmers(tx *gorm.DB, records []*SalesRecord) error {
+	var ids []uint64
+	for _, r := range records {
+		if r.ConfirmedBy != nil {
+			ids = append(ids, *r.ConfirmedBy)
+		}
+	}
+	users, err := usersByID(tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, r := range records {
+		if r.ConfirmedBy != nil {
+			r.ConfirmedByName = users[*r.ConfirmedBy].Name
+		}
+	}
 	return nil
 }
