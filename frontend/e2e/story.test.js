@@ -50,7 +50,9 @@ e2e('a day logged by the student, approved by the professor, counts in the city 
   await student.getByRole('link', { name: CAMPAIGN }).click()
   await expectText(student.getByTestId('campaign-name'), CAMPAIGN)
   await expectText(student.getByTestId('log-today').locator('h2'), msg(ko, 'metrics.logTitle'))
-  assert.equal(await student.getByTestId('metric-date').inputValue(), today, 'the quick form starts on today (Seoul)')
+  assert.equal(await student.getByTestId('metric-date').inputValue(), yesterday, 'ad results start on yesterday (Seoul): ad consoles settle the day after')
+  await student.getByTestId('date-preset-today').click()
+  assert.equal(await student.getByTestId('metric-date').inputValue(), today, 'the 오늘 preset')
 
   await logDay(student, { spend: 12345, impressions: 2345, clicks: 67, conversions: 3, revenue: 67890 })
   const todayRow = row(student, 'entries-table', today)
