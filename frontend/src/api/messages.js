@@ -28,6 +28,8 @@ const fieldPatterns = [
   [/^is not a cursor this server gave out$/, 'errors.field.cursor'],
   [/^must be a merchant user$/, 'errors.field.merchantUser'],
   [/^must be a professor or city user$/, 'errors.field.staffUser'],
+  [/^must be professor or city$/, 'errors.field.staffUser'],
+  [/^must be the user's own role/, 'errors.field.ownRole'],
   [/^must be a student$/, 'errors.field.studentUser'],
   [/^must be a whole number from (\d+) to (\d+)$/, 'errors.field.between', (m) => ({ min: m[1], max: m[2] })],
   [/^must be at most (\d+) \(one day\)$/, 'errors.field.atMost', (m) => ({ n: m[1] })],
