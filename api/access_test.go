@@ -335,6 +335,10 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 		{method: "POST", path: "/api/v1/sales/:id/approve", url: v1("/sales/%d/approve", w.SalesSubmitted.ID),
 			body: map[string]any{"version": w.SalesSubmitted.Version},
 			want: "200 200 404 403 404 403 403 404 401"},
+		// The merchant disputes its own figures; professors return instead.
+		{method: "POST", path: "/api/v1/sales/:id/dispute", url: v1("/sales/%d/dispute", w.SalesSubmitted.ID),
+			body: map[string]any{"note": "9월 매출은 310만 원입니다", "version": w.SalesSubmitted.Version},
+			want: "200 403 404 403 404 200 403 404 401"},
 		{method: "POST", path: "/api/v1/sales/:id/return", url: v1("/sales/%d/return", w.SalesSubmitted.ID),
 			body: map[string]any{"note": "9월 매출 자료를 첨부해 주세요", "version": w.SalesSubmitted.Version},
 			want: "200 200 404 403 404 403 403 404 401"},

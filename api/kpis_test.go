@@ -372,7 +372,7 @@ func (c *ktChecker) saw(situation string, happened bool) {
 // ktSituations must each occur in some compared answer over all seeds.
 var ktSituations = []string{
 	"roas null", "roas number", "ctr null with clicks", "live ratios", "kind present with zero sums",
-	"no windows", "growth null with windows", "growth number", "record cut by a window border",
+	"no windows", "growth null with windows", "ad roas null", "ad roas differs from total roas", "growth number", "record cut by a window border",
 }
 
 func (c *ktChecker) errorf(format string, args ...any) {
@@ -661,12 +661,35 @@ func (c *ktChecker) checkCampaign(env *testEnv, token string, d *ktData, cp ktCa
 	c.growth(label, m, d.growth(cp.TeamID, counted, w))
 }
 
+// ktAdKind is SPEC §2's advertising kinds, written out here rather than
+// taken from models so that the oracle stays independent.
+func ktAdKind(kind string) bool { return kind == "search_ad" || kind == "shopping_ad" }
+
+// adRoas compares ad_roas_pct with the advertising kinds' own sums: revenue
+// ÷ spend × 100, null without their spend; and notes when it differs from the
+// total's ROAS (revenue no ad bought), so that the worlds keep covering it.
+func (c *ktChecker) adRoas(label string, m map[string]any, ads ktSums) {
+	c.t.Helper()
+	want := ktRatio(ads.Revenue, ads.Spend, 100)
+	c.optFloat(label, m, "ad_roas_pct", want)
+	c.saw("ad roas null", want == nil)
+	total, _ := ktObject(m["total"])
+	if total == nil {
+		total, _ = ktObject(m["totals"])
+	}
+	if n, ok := total["roas_pct"].(json.Number); ok && want != nil {
+		f, _ := n.Float64()
+		c.saw("ad roas differs from total roas", !ktSame(f, *want))
+	}
+}
+
 // checkTeamFields compares a team's KPI fields, in a team answer or a report row.
 func (c *ktChecker) checkTeamFields(label string, m map[string]any, d *ktData, teamID uint64, counted ktStatusSet, v ktVariant) {
 	c.t.Helper()
 	cs := d.campaignsWhere(func(x ktCampaign) bool { return x.TeamID == teamID })
 	c.block(label+".total", m["total"], d.sums(counted, func(x ktCampaign) bool { return x.TeamID == teamID }))
 	c.byKind(label, m["by_kind"], d, counted, cs)
+	c.adRoas(label, m, d.sums(counted, func(x ktCampaign) bool { return x.TeamID == teamID && ktAdKind(x.Kind) }))
 	w := v.windows
 	if w == nil {
 		w = d.defaultWindows(cs)
@@ -697,6 +720,7 @@ func (c *ktChecker) checkReport(env *testEnv, token string, d *ktData, v ktVaria
 	c.counted(label, m, statuses)
 	c.block(label+".totals", m["totals"], d.sums(counted, all))
 	c.byKind(label, m["by_kind"], d, counted, d.campaigns)
+	c.adRoas(label, m, d.sums(counted, func(x ktCampaign) bool { return ktAdKind(x.Kind) }))
 
 	rows, _ := m["teams"].([]any)
 	if len(rows) != len(d.teams) {

@@ -124,6 +124,7 @@ func (s *Server) Routes() []Route {
 		{Method: "DELETE", Path: "/sales/:id", Who: whoWorkers + " (approved records: admin and professors only)", Summary: "Delete a sales record", Status: 204, handler: s.deleteSales},
 		{Method: "POST", Path: "/sales/:id/submit", Who: whoWorkers, Summary: "Submit a sales record for review", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionSubmit)},
 		{Method: "POST", Path: "/sales/:id/confirm", Who: "admin; professors of the program; the merchant's owner", Summary: "Confirm that the sales figures are the merchant's own", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionConfirm)},
+		{Method: "POST", Path: "/sales/:id/dispute", Who: "admin; the merchant's owner", Summary: "Dispute a submitted or approved sales record with a note (required): it returns to the team (status returned, the note as review_note) and any confirmation is withdrawn", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionDispute)},
 		{Method: "POST", Path: "/sales/:id/approve", Who: whoStaff, Summary: "Approve a submitted sales record", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionApprove)},
 		{Method: "POST", Path: "/sales/:id/return", Who: whoStaff, Summary: "Return a sales record with a note", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionReturn)},
 

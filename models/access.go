@@ -112,6 +112,10 @@ func readableAudit(tx *gorm.DB, q *gorm.DB, actor Actor) (*gorm.DB, error) {
 	return nil, ErrForbidden
 }
 
+// canDispute: the merchant disputes its own sales figures (SPEC §7); an
+// admin may act for them. Professors return records instead.
+func (r relation) canDispute() bool { return r.has(relAdmin | relOwner) }
+
 // allow turns a relation and a right into the SPEC answer: 404 when the actor
 // cannot even read the object, 403 when they can read but not do this.
 func allow(r relation, right bool) error {

@@ -158,6 +158,10 @@ type SalesRecord struct {
 	Version     int64      `json:"version" gorm:"not null;default:1"`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
+
+	// ConfirmedByName is who confirmed, by name; filled when answering,
+	// never stored or audited (a name changes, the id does not).
+	ConfirmedByName string `json:"confirmed_by_name" gorm:"-"`
 }
 
 // Comment is a note on a team, optionally anchored to a campaign or an entry.

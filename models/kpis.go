@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 
 	"gorm.io/gorm"
@@ -50,6 +51,8 @@ type TeamKPIs struct {
 type TeamFigures struct {
 	Total  kpi.Block          `json:"total"`
 	ByKind map[Kind]kpi.Block `json:"by_kind"`
+	// AdRoasPct is revenue ÷ spend × 100 over search_ad and shopping_ad only.
+	AdRoasPct *float64 `json:"ad_roas_pct"`
 	SalesGrowth
 }
 
@@ -128,6 +131,7 @@ func (src *kpiSource) teamFigures(teamID uint64) TeamFigures {
 	return TeamFigures{
 		Total:       src.block(src.byTeam[teamID]),
 		ByKind:      src.byKind(src.byTeam[teamID]),
+		AdRoasPct:   src.adRoasPct(src.byTeam[teamID]),
 		SalesGrowth: src.growth[teamID],
 	}
 }
@@ -158,6 +162,18 @@ func (src *kpiSource) block(campaigns []Campaign) kpi.Block {
 		s.Add(src.sums[c.ID])
 	}
 	return kpi.Compute(s)
+}
+
+// adRoasPct is the ROAS of the campaigns of the advertising kinds alone
+// (SPEC §2 "Return on ad spend means ads"); null without their spend.
+func (src *kpiSource) adRoasPct(campaigns []Campaign) *float64 {
+	var s kpi.Sums
+	for _, c := range campaigns {
+		if slices.Contains(AdKinds, c.Kind) {
+			s.Add(src.sums[c.ID])
+		}
+	}
+	return kpi.RoasPct(s)
 }
 
 // byKind groups campaigns by kind; a kind without campaigns is absent.

@@ -45,6 +45,9 @@ type ProgramReport struct {
 	Filters         ReportFilters      `json:"filters"`
 	Totals          kpi.Block          `json:"totals"`
 	ByKind          map[Kind]kpi.Block `json:"by_kind"`
+	// AdRoasPct is the program's revenue ÷ spend × 100 over search_ad and
+	// shopping_ad only; the totals' roas_pct also divides revenue no ad bought.
+	AdRoasPct *float64 `json:"ad_roas_pct"`
 	ProgramGrowth
 	Teams      []TeamReport  `json:"teams"`
 	Series     []SeriesPoint `json:"series"`
@@ -93,6 +96,7 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 		Filters:         ReportFilters{Kinds: q.Kinds, Lang: lang},
 		Totals:          src.block(src.campaigns),
 		ByKind:          src.byKind(src.campaigns),
+		AdRoasPct:       src.adRoasPct(src.campaigns),
 		Teams:           make([]TeamReport, 0, len(teams)),
 	}
 	if report.Filters.Kinds == nil {

@@ -127,8 +127,12 @@ func loadSales(tx *gorm.DB, actor Actor, id uint64) (*SalesRecord, *Team, relati
 
 // GetSales loads a sales record the actor may read.
 func (s *Store) GetSales(ctx context.Context, actor Actor, id uint64) (*SalesRecord, error) {
-	r, _, _, err := loadSales(s.db.WithContext(ctx), actor, id)
-	return r, err
+	tx := s.db.WithContext(ctx)
+	r, _, _, err := loadSales(tx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return r, fillConfirmers(tx, []*SalesRecord{r})
 }
 
 // SalesFilter narrows ListSales.
@@ -147,7 +151,15 @@ func (s *Store) ListSales(ctx context.Context, actor Actor, teamID uint64, f Sal
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
 	}
-	return paginate(q, "id", f.ListOptions, func(r SalesRecord) uint64 { return r.ID })
+	page, err := paginate(q, "id", f.ListOptions, func(r SalesRecord) uint64 { return r.ID })
+	if err != nil {
+		return page, err
+	}
+	ptrs := make([]*SalesRecord, len(page.Items))
+	for i := range page.Items {
+		ptrs[i] = &page.Items[i]
+	}
+	return page, fillConfirmers(tx, ptrs)
 }
 
 // UpdateSales changes a sales record; version is required. A change clears
@@ -178,7 +190,10 @@ func (s *Store) UpdateSales(ctx context.Context, actor Actor, id uint64, in Sale
 		out = r
 		return []audit{{action: "update", entity: "sales", entityID: r.ID, programID: t.ProgramID, before: before, after: r}}, nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, fillConfirmers(s.db.WithContext(ctx), []*SalesRecord{out})
 }
 
 // edit changes a stored record under SPEC §3's edit rules (approved records
@@ -249,6 +264,10 @@ func (s *Store) TransitionSales(ctx context.Context, actor Actor, id uint64, act
 			}
 			r.ConfirmedBy, r.ConfirmedAt = ptr(actor.UserID), timePtr(nowUTC())
 			r.Version++
+		} else if action == ActionDispute {
+			if err := r.dispute(rel, actor, note); err != nil {
+				return nil, err
+			}
 		} else if err := r.review().transition(rel, actor, action, note); err != nil {
 			return nil, err
 		}
@@ -256,7 +275,11 @@ func (s *Store) TransitionSales(ctx context.Context, actor Actor, id uint64, act
 			return nil, err
 		}
 		out = r
+		// (the audit keeps ids only: the name is filled after the write)
 		return []audit{{action: action, entity: "sales", entityID: r.ID, programID: t.ProgramID, before: before, after: r}}, nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, fillConfirmers(s.db.WithContext(ctx), []*SalesRecord{out})
 }

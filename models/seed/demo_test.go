@@ -113,6 +113,13 @@ func checkDemoReport(t *testing.T, s *models.Store, programID uint64) *models.Pr
 		t.Errorf("아뮤즈마켓 shopping_ad ROAS = %v, want 629.0", got)
 	}
 
+	// 이도공감's team ROAS is its ad ROAS: its search ads' revenue over their
+	// spend, never its live commerce's revenue over the ad spend (2,222%).
+	if search, ok := ido.ByKind[models.KindSearchAd]; !ok || ido.AdRoasPct == nil || search.RoasPct == nil ||
+		*ido.AdRoasPct != *search.RoasPct || rounded(ido.AdRoasPct) == rounded(ido.Total.RoasPct) {
+		t.Errorf("이도공감 ad_roas_pct = %v, want its search ads' ROAS %v (the total's is %v)", ido.AdRoasPct, search.RoasPct, ido.Total.RoasPct)
+	}
+
 	// The same ROAS from the raw approved rows, without the KPI code.
 	var sums struct{ Spend, Revenue int64 }
 	err := s.DB().Raw(`SELECT COALESCE(SUM(e.spend_krw), 0) AS spend, COALESCE(SUM(e.revenue_krw), 0) AS revenue
