@@ -20,6 +20,8 @@ type TeamReport struct {
 	TeamName     string `json:"team_name"`
 	MerchantName string `json:"merchant_name"`
 	TeamFigures
+	// Targets are measured by the report's default counting whatever its filters.
+	Targets []Target `json:"targets"`
 }
 
 // SeriesPoint is one day of spend and revenue over the whole program.
@@ -46,9 +48,10 @@ type ProgramReport struct {
 	Totals          kpi.Block          `json:"totals"`
 	ByKind          map[Kind]kpi.Block `json:"by_kind"`
 	ProgramGrowth
-	Teams      []TeamReport  `json:"teams"`
-	Series     []SeriesPoint `json:"series"`
-	Highlights []string      `json:"highlights"`
+	TargetSummary TargetSummary `json:"target_summary"`
+	Teams         []TeamReport  `json:"teams"`
+	Series        []SeriesPoint `json:"series"`
+	Highlights    []string      `json:"highlights"`
 }
 
 // ProgramReport computes the city's report of a program: approved results
@@ -69,9 +72,12 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 		return nil, err
 	}
 	statuses := defaultStatuses(q.Statuses, []Status{StatusApproved})
+	q.Lang = lang
 
 	var teams []Team
-	if err := tx.Where("program_id = ?", programID).Order("id").Find(&teams).Error; err != nil {
+	// Comparison teams are not the program's: their sales only serve the
+	// difference-in-differences of the others.
+	if err := tx.Where("program_id = ? AND NOT comparison", programID).Order("id").Find(&teams).Error; err != nil {
 		return nil, fmt.Errorf("load teams: %w", err)
 	}
 	teamIDs := make([]uint64, len(teams))
@@ -104,14 +110,22 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 	if !q.To.IsZero() {
 		report.Filters.To = ptr(q.To)
 	}
+	targets, err := TeamTargets(tx, teamIDs, s.today())
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range teams {
-		row := TeamReport{TeamID: t.ID, TeamName: t.Name, TeamFigures: src.teamFigures(t.ID)}
+		row := TeamReport{TeamID: t.ID, TeamName: t.Name, TeamFigures: src.teamFigures(t.ID), Targets: nonNil(targets[t.ID])}
+		for _, tg := range row.Targets {
+			report.TargetSummary.add(tg.Status)
+		}
 		if t.Merchant != nil {
 			row.MerchantName = t.Merchant.Name
 		}
 		report.Teams = append(report.Teams, row)
 	}
 	report.ProgramGrowth = programGrowth(report.Teams)
+	report.SalesGrowthMethods = programMethods(report.Teams, src.comparisons, lang)
 	if report.Series, err = programSeries(tx, programID, q, statuses); err != nil {
 		return nil, err
 	}
@@ -155,6 +169,8 @@ type ProgramGrowth struct {
 	SalesGrowthPct *float64 `json:"sales_growth_pct"`
 	SalesBeforeKRW int64    `json:"sales_before_krw"`
 	SalesAfterKRW  int64    `json:"sales_after_krw"`
+	// SalesGrowthMethods add up the participating teams (SPEC §10.2).
+	SalesGrowthMethods *GrowthMethods `json:"sales_growth_methods"`
 }
 
 func programGrowth(teams []TeamReport) ProgramGrowth {

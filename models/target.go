@@ -420,3 +420,11 @@ func (ts *targetSource) actual(t *Target) *float64 {
 	}
 	return nil
 }
+
+// nonNil answers an empty list as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
