@@ -223,7 +223,7 @@ func highlights(teams []TeamReport, campaigns map[uint64][]Campaign, lang string
 		}
 		if t.SalesGrowthPct != nil && len(campaigns[t.TeamID]) > 0 {
 			basis := kindNames[lang][firstCampaign(campaigns[t.TeamID]).Kind]
-			consider(candidate{*t.SalesGrowthPct, growthSentence(name, basis, *t.SalesGrowthPct, lang)})
+			consider(candidate{*t.SalesGrowthPct, growthSentence(name, basis, *t.SalesGrowthPct, lang) + otherMethods(t.SalesGrowthMethods, lang)})
 		}
 		for _, k := range SortedKinds(t.ByKind) {
 			if roas := t.ByKind[k].RoasPct; roas != nil {
@@ -266,6 +266,36 @@ func growthSentence(name, basis string, pct float64, lang string) string {
 		dir = "감소"
 	}
 	return fmt.Sprintf("%s: %s 시작 이전 같은 기간 대비 매출 %s%% %s", name, basis, FormatPct(math.Abs(pct)), dir)
+}
+
+// otherMethods is " (…)" naming every other growth method that has a value,
+// so that a growth claim is never read alone (SPEC §10.2); "" when none has.
+func otherMethods(m *GrowthMethods, lang string) string {
+	if m == nil {
+		return ""
+	}
+	labels := map[string][3]string{
+		LocaleKo: {"전년 동기 대비", "계절 조정", "비교군 대비"},
+		LocaleEn: {"same period last year", "seasonally adjusted", "vs. comparison"},
+	}[lang]
+	var parts []string
+	if v := m.SamePeriodLastYear.ValuePct; v != nil {
+		parts = append(parts, labels[0]+" "+FormatPct(*v)+"%")
+	}
+	if v := m.SeasonallyAdjusted.ValuePct; v != nil {
+		parts = append(parts, labels[1]+" "+FormatPct(*v)+"%")
+	}
+	if v := m.DiffInDiff.ValuePct; v != nil {
+		sign := ""
+		if FormatPct(*v)[0] != '-' {
+			sign = "+"
+		}
+		parts = append(parts, labels[2]+" "+sign+FormatPct(*v)+"%p")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 func roasSentence(name, basis string, roas float64, lang string) string {
