@@ -71,8 +71,8 @@ func ktYearEarlier(d ktDay) ktDay {
 // ktMethodSums are the sums one team's methods compare.
 type ktMethodSums struct {
 	a, b, a1, b1, ac, bc *big.Rat
-	comparisons         int
-	lastYear            ktWindows
+	comparisons          int
+	lastYear             ktWindows
 }
 
 func (d *ktData) methodSums(teamID uint64, counted ktStatusSet, w ktWindows) ktMethodSums {
