@@ -95,6 +95,22 @@ func TestReportCSV(t *testing.T) {
 					t.Errorf("row %d %s ROAS %q, want %v", i, k, cell, ptrText(want))
 				}
 			}
+			// One column per growth method, then the targets' count (SPEC §10).
+			col := map[string]int{}
+			for j, h := range rows[0] {
+				col[h] = j
+			}
+			for _, h := range []string{"전후 비교 성장률(%)", "전년 동기 대비(%)", "계절 조정(%)", "비교군 대비(%p)", "목표 수", "목표 달성률"} {
+				if _, ok := col[h]; !ok {
+					t.Fatalf("no column %s in %q", h, rows[0])
+				}
+			}
+			if got := row[col["목표 수"]]; got != strconv.Itoa(len(team.Targets)) {
+				t.Errorf("row %d targets %q, want %d", i, got, len(team.Targets))
+			}
+			if m := team.SalesGrowthMethods; m != nil && (m.SamePeriodLastYear.ValuePct == nil) != (row[col["전년 동기 대비(%)"]] == "") {
+				t.Errorf("row %d same period last year %q, want %v", i, row[col["전년 동기 대비(%)"]], m.SamePeriodLastYear.ValuePct)
+			}
 		}
 		if spend != report.Totals.SpendKRW {
 			t.Errorf("the spend column sums to %d, the report says %d", spend, report.Totals.SpendKRW)

@@ -92,8 +92,10 @@ func TestAnswersCarryEmptyLists(t *testing.T) {
 	teamID := create("/programs/"+strconv.FormatUint(programID, 10)+"/teams", map[string]any{"name": "빈 팀", "merchant_id": merchantID})
 	campaignID := create("/teams/"+strconv.FormatUint(teamID, 10)+"/campaigns", map[string]any{"kind": "search_ad", "name": "빈 캠페인", "starts_on": "2026-03-02"})
 
+	targetID := create("/teams/"+strconv.FormatUint(teamID, 10)+"/targets", map[string]any{"kpi": "revenue_krw", "target": 1000000})
+
 	ids := map[string]uint64{
-		"programs": programID, "teams": teamID, "campaigns": campaignID, "merchants": merchantID,
+		"programs": programID, "teams": teamID, "campaigns": campaignID, "merchants": merchantID, "targets": targetID,
 		"users": w.Admin.ID, "metrics": w.MetricDraft.ID, "sales": w.SalesDraft.ID, "evaluations": w.Evaluation.ID,
 	}
 	checked := 0

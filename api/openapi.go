@@ -183,6 +183,7 @@ var tagDescriptions = map[string]string{
 	"evaluations": "Grades of teams against the rubric.",
 	"imports":     "Templates of the files that imports take.",
 	"rubric":      "The grading rubric.",
+	"targets":     "A team's targets and how far it has come (SPEC §10.1).",
 	"audit":       "The audit log of every write.",
 	"healthz":     "Operations: liveness, readiness and Prometheus metrics.",
 	"docs":        "This document and its web page.",
@@ -439,7 +440,7 @@ func queryParameter(name string) *openapi3.Parameter {
 		p.Description = "part of the name or email"
 		p.Schema = str.NewRef()
 	case name == "entity":
-		p.Description = "only events of this entity type (user, program, program_staff, merchant, team, team_member, campaign, metric, sales, comment, evaluation)"
+		p.Description = "only events of this entity type (user, program, program_staff, merchant, team, team_member, campaign, metric, sales, comment, evaluation, target)"
 		p.Schema = str.NewRef()
 	default:
 		p.Schema = str.NewRef()

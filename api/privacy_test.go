@@ -71,7 +71,7 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 	// The ids to put into paths: everything of the city's program(s), and
 	// every user and merchant, so that a route that answers for more than
 	// it should shows it.
-	var programs, teams, campaigns, metrics, sales, users, merchants, evaluations, comments []uint64
+	var programs, teams, campaigns, metrics, sales, users, merchants, evaluations, comments, targets []uint64
 	env.db.Model(&models.ProgramStaff{}).Where("user_id = ?", city.ID).Pluck("program_id", &programs)
 	env.db.Model(&models.Team{}).Where("program_id IN ?", programs).Pluck("id", &teams)
 	env.db.Model(&models.Campaign{}).Where("team_id IN ?", teams).Pluck("id", &campaigns)
@@ -81,9 +81,11 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 	env.db.Model(&models.Merchant{}).Pluck("id", &merchants)
 	env.db.Model(&models.Evaluation{}).Pluck("id", &evaluations)
 	env.db.Model(&models.Comment{}).Pluck("id", &comments)
+	env.db.Model(&models.Target{}).Where("team_id IN ?", teams).Pluck("id", &targets)
 	idsOf := map[string][]uint64{
 		"programs": programs, "teams": teams, "campaigns": campaigns, "metrics": metrics, "sales": sales,
 		"users": users, "merchants": merchants, "evaluations": evaluations, "comments": comments,
+		"targets": targets,
 	}
 	for what, ids := range idsOf {
 		if len(ids) == 0 {

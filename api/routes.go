@@ -51,7 +51,7 @@ var list = []string{"limit", "cursor"}
 
 // Routes is the route table of API v1.
 func (s *Server) Routes() []Route {
-	kpiParams := []string{"statuses", "before_from", "before_to", "after_from", "after_to"}
+	kpiParams := []string{"statuses", "before_from", "before_to", "after_from", "after_to", "lang"}
 	return []Route{
 		{Method: "POST", Path: "/auth/login", Public: true, limited: true, Who: whoAnyone, Summary: "Log in with email and password", Body: loginRequest{}, Resp: TokenResponse{}, Status: 200, handler: s.login},
 		{Method: "POST", Path: "/auth/refresh", Public: true, limited: true, Who: whoAnyone, Summary: "Exchange a refresh token (body or cookie) for new tokens; a replayed token revokes its family", Body: refreshRequest{}, Resp: TokenResponse{}, Status: 200, handler: s.refresh},
@@ -78,9 +78,9 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/programs/:id/teams", Who: whoReaders, Summary: "List a program's teams you may read", Query: list, Resp: models.Page[models.Team]{}, Status: 200, handler: s.listTeams},
 		{Method: "POST", Path: "/programs/:id/teams", Who: whoStaff, Summary: "Create a team", Body: teamRequest{}, Resp: models.Team{}, Status: 201, handler: s.createTeam},
 		{Method: "GET", Path: "/programs/:id/review-queue", Who: whoStaff, Summary: "Submitted entries and sales waiting for review", Resp: models.ReviewQueue{}, Status: 200, handler: s.reviewQueue},
-		{Method: "GET", Path: "/programs/:id/report", Who: whoReport, Summary: "The program report (approved results by default)", Query: append([]string{"lang", "from", "to", "kind"}, kpiParams...), Resp: models.ProgramReport{}, Status: 200, handler: s.programReport},
-		{Method: "GET", Path: "/programs/:id/report.csv", Who: whoReport, Summary: "The program report's team table as CSV (UTF-8 with BOM; formula-like text neutralised)", Query: append([]string{"lang", "from", "to", "kind"}, kpiParams...), Produces: contentTypeCSV, Status: 200, handler: s.reportCSV()},
-		{Method: "GET", Path: "/programs/:id/report.xlsx", Who: whoReport, Summary: "The program report as an XLSX workbook: summary, teams and daily sheets", Query: append([]string{"lang", "from", "to", "kind"}, kpiParams...), Produces: contentTypeXLSX, Status: 200, handler: s.reportXLSX()},
+		{Method: "GET", Path: "/programs/:id/report", Who: whoReport, Summary: "The program report (approved results by default)", Query: append([]string{"from", "to", "kind"}, kpiParams...), Resp: models.ProgramReport{}, Status: 200, handler: s.programReport},
+		{Method: "GET", Path: "/programs/:id/report.csv", Who: whoReport, Summary: "The program report's team table as CSV (UTF-8 with BOM; formula-like text neutralised)", Query: append([]string{"from", "to", "kind"}, kpiParams...), Produces: contentTypeCSV, Status: 200, handler: s.reportCSV()},
+		{Method: "GET", Path: "/programs/:id/report.xlsx", Who: whoReport, Summary: "The program report as an XLSX workbook: summary, teams and daily sheets", Query: append([]string{"from", "to", "kind"}, kpiParams...), Produces: contentTypeXLSX, Status: 200, handler: s.reportXLSX()},
 
 		{Method: "GET", Path: "/merchants", Who: "admin and professors: all; others: their teams' merchants", Summary: "List merchants", Query: list, Resp: models.Page[models.Merchant]{}, Status: 200, handler: s.listMerchants},
 		{Method: "POST", Path: "/merchants", Who: whoAdmin, Summary: "Create a merchant", Body: merchantRequest{}, Resp: models.Merchant{}, Status: 201, handler: s.createMerchant},
@@ -103,6 +103,12 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/teams/:id/comments", Who: whoComments, Summary: "Comment on a team, a campaign or an entry", Body: commentRequest{}, Resp: models.Comment{}, Status: 201, handler: s.createComment},
 		{Method: "GET", Path: "/teams/:id/evaluations", Who: "admin; professors of the program; the team's students see visible ones", Summary: "List a team's evaluations", Query: list, Resp: models.Page[models.Evaluation]{}, Status: 200, handler: s.listEvaluations},
 		{Method: "POST", Path: "/teams/:id/evaluations", Who: whoStaff, Summary: "Grade a team against the rubric", Body: evaluationRequest{}, Resp: models.Evaluation{}, Status: 201, handler: s.createEvaluation},
+
+		{Method: "GET", Path: "/teams/:id/targets", Who: whoReaders, Summary: "List a team's targets, each with its actual, attainment_pct and status (approved results, default windows)", Query: list, Resp: models.Page[models.Target]{}, Status: 200, handler: s.listTargets},
+		{Method: "POST", Path: "/teams/:id/targets", Who: whoWorkers, Summary: "Set a target for one of the team's KPIs (not on a comparison team)", Body: targetRequest{}, Resp: models.Target{}, Status: 201, handler: s.createTarget},
+		{Method: "GET", Path: "/targets/:id", Who: whoReaders, Summary: "Get a target with its attainment", Resp: models.Target{}, Status: 200, handler: s.getTarget},
+		{Method: "PATCH", Path: "/targets/:id", Who: whoWorkers, Summary: "Change a target; version required", Body: targetRequest{}, Resp: models.Target{}, Status: 200, handler: s.updateTarget},
+		{Method: "DELETE", Path: "/targets/:id", Who: whoWorkers, Summary: "Delete a target", Status: 204, handler: s.deleteTarget},
 
 		{Method: "GET", Path: "/campaigns/:id", Who: whoReaders, Summary: "Get a campaign", Resp: models.Campaign{}, Status: 200, handler: s.getCampaign},
 		{Method: "PATCH", Path: "/campaigns/:id", Who: whoWorkers, Summary: "Change a campaign", Body: campaignRequest{}, Resp: models.Campaign{}, Status: 200, handler: s.updateCampaign},

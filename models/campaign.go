@@ -68,6 +68,10 @@ func (s *Store) CreateCampaign(ctx context.Context, actor Actor, teamID uint64, 
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
+		if t.Comparison {
+			// Its sales are the market's, not the program's work (SPEC §10.2).
+			return nil, Invalid("team_id", "a comparison team has no campaigns")
+		}
 		in.apply(&c)
 		if err := c.validate(); err != nil {
 			return nil, err

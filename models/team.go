@@ -11,6 +11,7 @@ import (
 type TeamInput struct {
 	Name       *string
 	MerchantID *uint64
+	Comparison *bool // only on creation: a comparison team (SPEC §10.2)
 	Version    *int64
 }
 
@@ -20,6 +21,7 @@ func (in TeamInput) validate(tx *gorm.DB, creating bool) error {
 		p.Check(in.Name == nil, "name", "is required")
 		p.Check(in.MerchantID == nil, "merchant_id", "is required")
 	}
+	p.Check(!creating && in.Comparison != nil, "comparison", "is set only when the team is created")
 	if in.Name != nil {
 		checkText(p, "name", *in.Name, 200, true)
 	}
@@ -44,7 +46,7 @@ func (s *Store) CreateTeam(ctx context.Context, actor Actor, programID uint64, i
 		if err := in.validate(tx, true); err != nil {
 			return nil, err
 		}
-		t = Team{ProgramID: programID, Name: strings.TrimSpace(*in.Name), MerchantID: *in.MerchantID, Version: 1}
+		t = Team{ProgramID: programID, Name: strings.TrimSpace(*in.Name), MerchantID: *in.MerchantID, Comparison: deref(in.Comparison, false), Version: 1}
 		if err := tx.Create(&t).Error; err != nil {
 			return nil, err
 		}
@@ -232,6 +234,8 @@ func (s *Store) AddMember(ctx context.Context, actor Actor, teamID, userID uint6
 			return nil, err
 		}
 		p := Problems{}
+		// A comparison team is a merchant outside the program: no students.
+		p.Check(t.Comparison, "user_id", "a comparison team has no members")
 		p.Check(role != MemberLeader && role != MemberMember, "role", "must be leader or member")
 		var u User
 		if err := first(tx, &u, userID); err != nil {

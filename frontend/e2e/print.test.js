@@ -30,7 +30,7 @@ async function rowFigures(page) {
   })
 }
 
-const pctOf = (text) => Number(text.replace(/[+,%\s]/g, ''))
+const pctOf = (text) => Number(text.replace(/[+,%p\s]/g, ''))
 
 e2e('every highlight figure is in the team table, and team ROAS is ad ROAS', async ({ newPage }) => {
   const page = await newPage()
@@ -44,7 +44,7 @@ e2e('every highlight figure is in the team table, and team ROAS is ad ROAS', asy
     assert.ok(row, `a row for ${merchant}`)
     const figures = [...h.matchAll(/(\d[\d,]*(?:\.\d)?)%/g)].map((m) => pctOf(m[1]))
     assert.ok(figures.length > 0, `a figure in ${h}`)
-    const inRow = Object.values(row.cells).filter((c) => /%$/.test(c)).map((c) => Math.abs(pctOf(c)))
+    const inRow = Object.values(row.cells).filter((c) => /%p?$/.test(c)).map((c) => Math.abs(pctOf(c)))
     for (const f of figures) {
       assert.ok(inRow.some((v) => Math.abs(v - f) < 0.051), `${h}: ${f}% is not in ${merchant}'s row ${JSON.stringify(row.cells)}`)
     }

@@ -27,5 +27,20 @@ export function teamKpiColumns(t, { withSales = false, kinds = [] } = {}) {
         ]
       : []),
     { key: 'growth', label: t('kpi.salesGrowth'), sortable: true, format: 'growth', value: (r) => r.sales_growth_pct },
+    // The other growth methods (SPEC §10.2), so that a highlight's bracketed
+    // figures can be found in the table too.
+    ...(withSales
+      ? [
+          ['same_period_last_year', 'growth'],
+          ['seasonally_adjusted', 'growth'],
+          ['difference_in_differences', 'points'],
+        ].map(([m, format]) => ({
+          key: 'method_' + m,
+          label: t('methods.names.' + m),
+          sortable: true,
+          format,
+          value: (r) => r.sales_growth_methods?.[m]?.value_pct ?? null,
+        }))
+      : []),
   ]
 }

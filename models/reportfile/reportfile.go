@@ -110,6 +110,47 @@ var teamColumns = []exportColumn{
 	{"이후 기간 끝", "After to", cellDate, func(t *models.TeamReport) any {
 		return windowDate(t, func(w *kpi.Windows) civil.Date { return w.AfterTo })
 	}},
+	// One column per growth method (SPEC §10.2), the comparison in %p.
+	{"전후 비교 성장률(%)", "Before/after growth (%)", cellPct, method(func(m *models.GrowthMethods) *float64 { return m.BeforeAfter.ValuePct })},
+	{"전년 동기 대비(%)", "Same period last year (%)", cellPct, method(func(m *models.GrowthMethods) *float64 { return m.SamePeriodLastYear.ValuePct })},
+	{"계절 조정(%)", "Seasonally adjusted (%)", cellPct, method(func(m *models.GrowthMethods) *float64 { return m.SeasonallyAdjusted.ValuePct })},
+	{"비교군 대비(%p)", "Vs. comparison (%p)", cellPct, method(func(m *models.GrowthMethods) *float64 { return m.DiffInDiff.ValuePct })},
+	// The targets' attainment (SPEC §10.1): how many were met, and each.
+	{"목표 수", "Targets", cellCount, func(t *models.TeamReport) any { return int64(len(t.Targets)) }},
+	{"달성 목표 수", "Targets met", cellCount, func(t *models.TeamReport) any {
+		var n int64
+		for _, g := range t.Targets {
+			if g.Status == kpi.StatusMet {
+				n++
+			}
+		}
+		return n
+	}},
+	{"목표 달성률", "Target attainment", cellText, func(t *models.TeamReport) any {
+		parts := make([]string, 0, len(t.Targets))
+		for _, g := range t.Targets {
+			name := string(g.KPI)
+			if g.Kind != nil {
+				name += "[" + string(*g.Kind) + "]"
+			}
+			att := "—"
+			if g.AttainmentPct != nil {
+				att = models.FormatPct(*g.AttainmentPct) + "%"
+			}
+			parts = append(parts, name+" "+att+" ("+g.Status+")")
+		}
+		return strings.Join(parts, "; ")
+	}},
+}
+
+// method picks a growth method's value of a team row; none without windows.
+func method(pick func(*models.GrowthMethods) *float64) func(*models.TeamReport) any {
+	return func(t *models.TeamReport) any {
+		if t.SalesGrowthMethods == nil {
+			return (*float64)(nil)
+		}
+		return pick(t.SalesGrowthMethods)
+	}
 }
 
 // kindRoasColumn is one kind's ROAS in the team table; empty for a team

@@ -42,6 +42,11 @@ const fieldPatterns = [
   [/^no such (user|merchant)$/, 'errors.field.noSuch'],
   [/^the campaign has live commerce entries with viewers/, 'errors.field.staysLive'],
   [/^unknown (action|campaign kind|status)/, 'errors.field.oneOf'],
+  [/^a comparison team has no (campaigns|members|targets)$/, 'errors.field.comparisonTeam'],
+  [/^must be a campaign kind or null$/, 'errors.field.kindOrNull'],
+  [/^must be null for /, 'errors.field.nullForSales'],
+  [/^must be increase or decrease$/, 'errors.field.oneOf'],
+  [/^is set only when the team is created$/, 'errors.field.onlyOnCreate'],
 ]
 
 /** fieldMessage translates one of the API's field messages. */
