@@ -285,6 +285,20 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 				"feedback": "중간 평가", "visible_to_team": false},
 			want: "201 201 404 403 404 403 403 404 401"},
 
+		// Targets: read by whoever reads the team; set by staff and the team's students.
+		{method: "GET", path: "/api/v1/teams/:id/targets", url: v1("/teams/%d/targets", a1),
+			want: "200 200 404 200 404 200 200 404 401"},
+		{method: "POST", path: "/api/v1/teams/:id/targets", url: v1("/teams/%d/targets", a1),
+			body: map[string]any{"kpi": "sales_growth_pct", "target": 50, "note": "전년 대비 절반 성장"},
+			want: "201 201 404 201 404 403 403 404 401"},
+		{method: "GET", path: "/api/v1/targets/:id", url: v1("/targets/%d", w.Target.ID),
+			want: "200 200 404 200 404 200 200 404 401"},
+		{method: "PATCH", path: "/api/v1/targets/:id", url: v1("/targets/%d", w.Target.ID),
+			body: map[string]any{"target": 350, "version": w.Target.Version},
+			want: "200 200 404 200 404 403 403 404 401"},
+		{method: "DELETE", path: "/api/v1/targets/:id", url: v1("/targets/%d", w.Target.ID),
+			want: "204 204 404 204 404 403 403 404 401"},
+
 		{method: "GET", path: "/api/v1/campaigns/:id", url: v1("/campaigns/%d", w.CampaignA1.ID),
 			want: "200 200 404 200 404 200 200 404 401"},
 		{method: "PATCH", path: "/api/v1/campaigns/:id", url: v1("/campaigns/%d", w.CampaignA1.ID),

@@ -395,7 +395,7 @@ func queryParameter(name string) *openapi3.Parameter {
 		p.Description = "part of the name or email"
 		p.Schema = str.NewRef()
 	case name == "entity":
-		p.Description = "only events of this entity type (user, program, program_staff, merchant, team, team_member, campaign, metric, sales, comment, evaluation)"
+		p.Description = "only events of this entity type (user, program, program_staff, merchant, team, team_member, campaign, metric, sales, comment, evaluation, target)"
 		p.Schema = str.NewRef()
 	default:
 		p.Schema = str.NewRef()

@@ -106,6 +106,14 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 		if ti == 0 {
 			w.ids["evaluation"] = ev.ID
 		}
+		for ki := 0; ki < k; ki++ {
+			kind := models.KindSearchAd
+			tg := models.Target{TeamID: team.ID, KPI: models.TargetRoasPct, Kind: &kind, Target: 300 + float64(ki), Direction: models.DirectionIncrease, Version: 1}
+			must(db.Create(&tg).Error)
+			if ti == 0 && ki == 0 {
+				w.ids["target"] = tg.ID
+			}
+		}
 	}
 	w.ids["user"] = w.users[models.RoleStudent].ID
 	count := func(*gorm.DB) { w.queries.Add(1) }
@@ -137,6 +145,7 @@ var idEntities = map[string]string{
 	"/metrics/":     "metric",
 	"/sales/":       "sales",
 	"/evaluations/": "evaluation",
+	"/targets/":     "target",
 }
 
 func (w *countedWorld) fill(t *testing.T, route string) string {

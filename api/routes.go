@@ -104,6 +104,12 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/teams/:id/evaluations", Who: "admin; professors of the program; the team's students see visible ones", Summary: "List a team's evaluations", Query: list, Resp: models.Page[models.Evaluation]{}, Status: 200, handler: s.listEvaluations},
 		{Method: "POST", Path: "/teams/:id/evaluations", Who: whoStaff, Summary: "Grade a team against the rubric", Body: evaluationRequest{}, Resp: models.Evaluation{}, Status: 201, handler: s.createEvaluation},
 
+		{Method: "GET", Path: "/teams/:id/targets", Who: whoReaders, Summary: "List a team's targets, each with its actual, attainment_pct and status (approved results, default windows)", Query: list, Resp: models.Page[models.Target]{}, Status: 200, handler: s.listTargets},
+		{Method: "POST", Path: "/teams/:id/targets", Who: whoWorkers, Summary: "Set a target for one of the team's KPIs (not on a comparison team)", Body: targetRequest{}, Resp: models.Target{}, Status: 201, handler: s.createTarget},
+		{Method: "GET", Path: "/targets/:id", Who: whoReaders, Summary: "Get a target with its attainment", Resp: models.Target{}, Status: 200, handler: s.getTarget},
+		{Method: "PATCH", Path: "/targets/:id", Who: whoWorkers, Summary: "Change a target; version required", Body: targetRequest{}, Resp: models.Target{}, Status: 200, handler: s.updateTarget},
+		{Method: "DELETE", Path: "/targets/:id", Who: whoWorkers, Summary: "Delete a target", Status: 204, handler: s.deleteTarget},
+
 		{Method: "GET", Path: "/campaigns/:id", Who: whoReaders, Summary: "Get a campaign", Resp: models.Campaign{}, Status: 200, handler: s.getCampaign},
 		{Method: "PATCH", Path: "/campaigns/:id", Who: whoWorkers, Summary: "Change a campaign", Body: campaignRequest{}, Resp: models.Campaign{}, Status: 200, handler: s.updateCampaign},
 		{Method: "DELETE", Path: "/campaigns/:id", Who: whoWorkers, Summary: "Delete a campaign and its entries (refused while some are approved)", Status: 204, handler: s.deleteCampaign},

@@ -31,6 +31,9 @@ func (r relation) has(any relation) bool { return r&any != 0 }
 func (r relation) canRead() bool        { return r != 0 }
 func (r relation) canManageTeams() bool { return r.has(relAdmin | relProfessor) }
 func (r relation) canEditWork() bool    { return r.has(relAdmin | relProfessor | relMember) }
+
+// canEditTargets: a team's goals are set by its students and the staff (SPEC §10.1).
+func (r relation) canEditTargets() bool { return r.canEditWork() }
 func (r relation) canReview() bool      { return r.has(relAdmin | relProfessor) }
 func (r relation) canConfirm() bool     { return r.has(relAdmin | relProfessor | relOwner) }
 func (r relation) canComment() bool     { return r.has(relAdmin | relProfessor | relMember | relOwner) }
