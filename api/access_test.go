@@ -321,10 +321,10 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 		// read it once staff release it (404 before, as if there were none).
 		{method: "GET", path: "/api/v1/teams/:id/merchant-rating", note: "not released", url: v1("/teams/%d/merchant-rating", a1),
 			setup: func(t testing.TB, env *testEnv) any { rateA1(t, env, w, false); return nil },
-			want: "200 200 404 404 404 200 403 404 401"},
+			want:  "200 200 404 404 404 200 403 404 401"},
 		{method: "GET", path: "/api/v1/teams/:id/merchant-rating", note: "released", url: v1("/teams/%d/merchant-rating", a1),
 			setup: func(t testing.TB, env *testEnv) any { rateA1(t, env, w, true); return nil },
-			want: "200 200 404 200 404 200 403 404 401"},
+			want:  "200 200 404 200 404 200 403 404 401"},
 		{method: "PUT", path: "/api/v1/teams/:id/merchant-rating", url: v1("/teams/%d/merchant-rating", a1),
 			body: map[string]any{"overall": 4, "skills": map[string]int{"communication": 5}, "comment": "성실했어요"},
 			want: "403 403 404 403 404 200 403 404 401"},

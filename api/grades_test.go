@@ -399,9 +399,9 @@ func TestGradesBadInput(t *testing.T) {
 	v1 := func(format string, args ...any) string { return BasePath + fmt.Sprintf(format, args...) }
 	for _, c := range []struct {
 		name, method, url, token string
-		body                      any
-		status                    int
-		field                     string
+		body                     any
+		status                   int
+		field                    string
 	}{
 		{"score of 6", "PUT", v1("/teams/%d/peer-reviews/%d", w.TeamA1.ID, w.Student.ID), student,
 			map[string]any{"scores": map[string]int{"contributing": 6, "interacting": 3, "keeping_on_track": 3, "expecting_quality": 3, "having_skills": 3}}, 422, "scores.contributing"},

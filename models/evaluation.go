@@ -19,9 +19,9 @@ type Criterion struct {
 // Rubric is the default grading rubric, a program's until its staff change
 // it (rubric.go); the total is out of 100.
 var Rubric = []Criterion{
-	{"planning", "기획", "Planning", 20},            // market analysis and campaign plan
-	{"execution", "실행", "Execution", 30},          // campaigns run, results logged on time
-	{"results", "성과", "Results", 30},              // KPIs reached against the targets
+	{"planning", "기획", "Planning", 20},           // market analysis and campaign plan
+	{"execution", "실행", "Execution", 30},         // campaigns run, results logged on time
+	{"results", "성과", "Results", 30},             // KPIs reached against the targets
 	{"collaboration", "협업", "Collaboration", 20}, // work with the merchant and within the team
 }
 
