@@ -330,6 +330,7 @@ type demoSeeder struct {
 	program            *models.Program
 	teams              []*models.Team
 	leaders            []models.Actor
+	members            [][]*models.User
 	campaigns          [][]*models.Campaign
 	returned           *models.MetricEntry
 }
@@ -350,7 +351,10 @@ func (d *demoSeeder) run() error {
 			return fmt.Errorf("team %s: %w", team.merchant, err)
 		}
 	}
-	return d.feedback()
+	if err := d.feedback(); err != nil {
+		return err
+	}
+	return d.grades()
 }
 
 func (d *demoSeeder) users() error {
@@ -442,6 +446,7 @@ func (d *demoSeeder) team(i int, spec demoTeam, students []*models.User) error {
 	leader := models.Actor{UserID: members[0].ID, Role: models.RoleStudent, IP: "seed"}
 	d.teams = append(d.teams, t)
 	d.leaders = append(d.leaders, leader)
+	d.members = append(d.members, members)
 	d.campaigns = append(d.campaigns, nil)
 
 	for j, cs := range spec.campaigns {
