@@ -23,13 +23,20 @@ import (
 // least once in TestCityNeverSeesStudentContacts, so that the search covers
 // what city staff really receive.
 var cityUnreachable = map[string]string{
-	"/users":                     "user lists are for admins and professors",
-	"/users/:id/export":          "admins only",
-	"/programs/:id/review-queue": "reviewers only",
-	"/teams/:id/comments":        "comments are not for city staff",
-	"/teams/:id/evaluations":     "grades are not for city staff",
-	"/evaluations/:id":           "grades are not for city staff",
-	"/audit":                     "admins and professors only",
+	"/users":                         "user lists are for admins and professors",
+	"/users/:id/export":              "admins only",
+	"/programs/:id/review-queue":     "reviewers only",
+	"/teams/:id/comments":            "comments are not for city staff",
+	"/teams/:id/evaluations":         "grades are not for city staff",
+	"/evaluations/:id":               "grades are not for city staff",
+	"/audit":                         "admins and professors only",
+	"/programs/:id/rubric":           "grading is the staff's",
+	"/programs/:id/grading":          "grading is the staff's",
+	"/programs/:id/grades":           "students' grades are not for city staff (SPEC §12.4)",
+	"/programs/:id/grades.csv":       "students' grades are not for city staff (SPEC §12.4)",
+	"/teams/:id/peer-reviews":        "students' reviews are not for city staff",
+	"/teams/:id/peer-review-summary": "students' reviews are not for city staff",
+	"/teams/:id/merchant-rating":     "a grade component, not for city staff",
 }
 
 // SPEC §3: city staff see team and merchant names and KPIs, never students'

@@ -59,8 +59,10 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 		must(db.Create(&m).Error)
 		team := models.Team{ProgramID: p.ID, Name: fmt.Sprintf("T%d", ti), MerchantID: m.ID, Version: 1}
 		must(db.Create(&team).Error)
+		var students []uint64
 		for si := range k {
 			s := user(models.RoleStudent, fmt.Sprintf("student%d-%d", ti, si))
+			students = append(students, s.ID)
 			must(db.Create(&models.TeamMember{TeamID: team.ID, UserID: s.ID, Role: models.MemberMember}).Error)
 			if ti == 0 && si == 0 {
 				w.users[models.RoleStudent] = s
@@ -106,6 +108,14 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 		if ti == 0 {
 			w.ids["evaluation"] = ev.ID
 		}
+		// Grades: every student rates every teammate; the merchant rates the team.
+		for _, rater := range students {
+			for _, ratee := range students {
+				must(db.Create(&models.PeerReview{TeamID: team.ID, RaterID: rater, RateeID: ratee, Version: 1,
+					Scores: models.PeerScores{Contributing: 4, Interacting: 3, KeepingOnTrack: 4, ExpectingQuality: 5, HavingSkills: 4}}).Error)
+			}
+		}
+		must(db.Create(&models.MerchantRating{TeamID: team.ID, RaterID: owner.ID, Overall: 4, VisibleToTeam: true, Version: 1}).Error)
 		for ki := 0; ki < k; ki++ {
 			kind := models.KindSearchAd
 			tg := models.Target{TeamID: team.ID, KPI: models.TargetRoasPct, Kind: &kind, Target: 300 + float64(ki), Direction: models.DirectionIncrease, Version: 1}

@@ -207,7 +207,7 @@ func (s *Store) DeleteTeam(ctx context.Context, actor Actor, id uint64) error {
 		if campaigns+sales > 0 {
 			return nil, Conflict("has_dependents", "the team still has %d campaigns and %d sales records; delete them first", campaigns, sales)
 		}
-		for _, child := range []any{&TeamMember{}, &Comment{}, &Evaluation{}} {
+		for _, child := range []any{&TeamMember{}, &Comment{}, &Evaluation{}, &PeerReview{}, &MerchantRating{}} {
 			if err := tx.Where("team_id = ?", id).Delete(child).Error; err != nil {
 				return nil, err
 			}

@@ -39,8 +39,8 @@ import (
 //     #,##0, percentages as fractions formatted 0.0%, days as dates.
 //   - Headers are Korean or English by the report's lang.
 
-// neutralize keeps a spreadsheet from running text as a formula.
-func neutralize(s string) string {
+// Neutralize keeps a spreadsheet from running text as a formula.
+func Neutralize(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
@@ -179,7 +179,7 @@ func (c exportColumn) title(lang string) string {
 func csvCell(v any) string {
 	switch x := v.(type) {
 	case string:
-		return neutralize(x)
+		return Neutralize(x)
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case *int64:
@@ -248,7 +248,7 @@ func (s *sheetWriter) put(col int, kind cellKind, v any) {
 	var value any
 	switch x := v.(type) {
 	case string:
-		s.err = s.f.SetCellStr(s.sheet, cell, neutralize(x))
+		s.err = s.f.SetCellStr(s.sheet, cell, Neutralize(x))
 		return
 	case int64:
 		value = x

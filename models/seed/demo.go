@@ -330,6 +330,7 @@ type demoSeeder struct {
 	program            *models.Program
 	teams              []*models.Team
 	leaders            []models.Actor
+	members            [][]*models.User
 	campaigns          [][]*models.Campaign
 	returned           *models.MetricEntry
 }
@@ -353,7 +354,10 @@ func (d *demoSeeder) run() error {
 	if err := d.honestClaims(); err != nil {
 		return err
 	}
-	return d.feedback()
+	if err := d.feedback(); err != nil {
+		return err
+	}
+	return d.grades()
 }
 
 // demoLastYear are monthly sales of a year before, for the teams that kept
@@ -558,6 +562,7 @@ func (d *demoSeeder) team(i int, spec demoTeam, students []*models.User) error {
 	leader := models.Actor{UserID: members[0].ID, Role: models.RoleStudent, IP: "seed"}
 	d.teams = append(d.teams, t)
 	d.leaders = append(d.leaders, leader)
+	d.members = append(d.members, members)
 	d.campaigns = append(d.campaigns, nil)
 
 	for j, cs := range spec.campaigns {

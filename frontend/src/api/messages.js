@@ -47,6 +47,11 @@ const fieldPatterns = [
   [/^must be null for /, 'errors.field.nullForSales'],
   [/^must be increase or decrease$/, 'errors.field.oneOf'],
   [/^is set only when the team is created$/, 'errors.field.onlyOnCreate'],
+  [/^must be an integer from (\d+) to (\d+)$/, 'errors.field.between', (m) => ({ min: m[1], max: m[2] })],
+  [/^is not a student of this team$/, 'errors.field.notTeamStudent'],
+  [/^at most (\d+) criteria$/, 'errors.field.atMostCriteria', (m) => ({ n: m[1] })],
+  [/^must be 1–40 lowercase letters/, 'errors.field.criterionKey'],
+  [/^is used twice$/, 'errors.field.usedTwice'],
 ]
 
 /** fieldMessage translates one of the API's field messages. */
