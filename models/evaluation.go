@@ -79,6 +79,9 @@ func (s *Store) CreateEvaluation(ctx context.Context, actor Actor, teamID uint64
 		if err := allow(rel, rel.canEvaluate()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		e = Evaluation{TeamID: teamID, AuthorID: actor.UserID, Version: 1}
 		if err := in.apply(&e); err != nil {
 			return nil, err
@@ -142,6 +145,9 @@ func (s *Store) UpdateEvaluation(ctx context.Context, actor Actor, id uint64, in
 			return nil, err
 		}
 		if err := allow(rel, rel.canEvaluate()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
 			return nil, err
 		}
 		if err := checkVersion(in.Version, e.Version); err != nil {

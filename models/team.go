@@ -41,6 +41,9 @@ func (s *Store) CreateTeam(ctx context.Context, actor Actor, programID uint64, i
 		if err := allow(rel, rel.canManageTeams()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, programID); err != nil {
+			return nil, err
+		}
 		if err := in.validate(tx, true); err != nil {
 			return nil, err
 		}
@@ -159,6 +162,9 @@ func (s *Store) UpdateTeam(ctx context.Context, actor Actor, id uint64, in TeamI
 		if err := allow(rel, rel.canManageTeams()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		if err := checkVersion(in.Version, t.Version); err != nil {
 			return nil, err
 		}
@@ -193,6 +199,9 @@ func (s *Store) DeleteTeam(ctx context.Context, actor Actor, id uint64) error {
 			return nil, err
 		}
 		if err := allow(rel, rel.canManageTeams()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
 			return nil, err
 		}
 		var campaigns, sales int64
@@ -231,6 +240,9 @@ func (s *Store) AddMember(ctx context.Context, actor Actor, teamID, userID uint6
 		if err := allow(rel, rel.canManageTeams()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		p := Problems{}
 		p.Check(role != MemberLeader && role != MemberMember, "role", "must be leader or member")
 		var u User
@@ -262,6 +274,9 @@ func (s *Store) RemoveMember(ctx context.Context, actor Actor, teamID, userID ui
 			return nil, err
 		}
 		if err := allow(rel, rel.canManageTeams()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
 			return nil, err
 		}
 		var m TeamMember
