@@ -117,6 +117,7 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 	must(cb.Row().After("*").Register("count:row", count))
 	must(cb.Raw().After("*").Register("count:raw", count))
 	w.env = newEnvOn(t, db)
+	w.addPublication(t, k)
 	return w
 }
 
@@ -137,10 +138,13 @@ var idEntities = map[string]string{
 	"/metrics/":     "metric",
 	"/sales/":       "sales",
 	"/evaluations/": "evaluation",
+	"/publications/": "publication",
 }
 
 func (w *countedWorld) fill(t *testing.T, route string) string {
 	t.Helper()
+	route = strings.Replace(route, ":token", testShareToken, 1)
+	route = strings.Replace(route, ":program_id", itoa(w.ids["program"]), 1)
 	if !strings.Contains(route, ":id") {
 		return route
 	}
