@@ -130,14 +130,14 @@ func (w *countedWorld) statements(role models.Role, path string) (int64, int) {
 
 // pathParams names the entity behind each route's :id.
 var idEntities = map[string]string{
-	"/users/":       "user",
-	"/programs/":    "program",
-	"/merchants/":   "merchant",
-	"/teams/":       "team",
-	"/campaigns/":   "campaign",
-	"/metrics/":     "metric",
-	"/sales/":       "sales",
-	"/evaluations/": "evaluation",
+	"/users/":        "user",
+	"/programs/":     "program",
+	"/merchants/":    "merchant",
+	"/teams/":        "team",
+	"/campaigns/":    "campaign",
+	"/metrics/":      "metric",
+	"/sales/":        "sales",
+	"/evaluations/":  "evaluation",
 	"/publications/": "publication",
 }
 

@@ -23,18 +23,18 @@ type (
 		UpdatedAt  time.Time
 	}
 	pubPublication struct {
-		ID          uint64  `gorm:"primaryKey"`
-		ProgramID   uint64  `gorm:"not null;index"`
-		Title       string  `gorm:"not null"`
-		Lang        string  `gorm:"size:2;not null"`
-		FromDate    *string `gorm:"column:from_date;type:date"`
-		ToDate      *string `gorm:"column:to_date;type:date"`
-		Kind        string  `gorm:"not null;default:''"`
-		PublishedBy uint64  `gorm:"not null"`
+		ID          uint64    `gorm:"primaryKey"`
+		ProgramID   uint64    `gorm:"not null;index"`
+		Title       string    `gorm:"not null"`
+		Lang        string    `gorm:"size:2;not null"`
+		FromDate    *string   `gorm:"column:from_date;type:date"`
+		ToDate      *string   `gorm:"column:to_date;type:date"`
+		Kind        string    `gorm:"not null;default:''"`
+		PublishedBy uint64    `gorm:"not null"`
 		PublishedAt time.Time `gorm:"not null"`
-		SHA256      string  `gorm:"column:sha256;size:64;not null"`
-		Report      []byte  `gorm:"not null"`
-		ShareToken  *string `gorm:"size:64;uniqueIndex"`
+		SHA256      string    `gorm:"column:sha256;size:64;not null"`
+		Report      []byte    `gorm:"not null"`
+		ShareToken  *string   `gorm:"size:64;uniqueIndex"`
 		// UnlockedAt is set when an admin lifts the program's locks; a
 		// publication locks what it published while it is null.
 		UnlockedAt *time.Time
