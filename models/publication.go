@@ -107,13 +107,14 @@ func (s *Store) Publish(ctx context.Context, actor Actor, programID uint64, in P
 		for _, t := range merchantOf {
 			merchants[t.ID] = t.MerchantID
 		}
-		frozen, err := freezeReport(report, merchants, consents, in.Lang)
+		pub = Publication{ProgramID: programID, Title: strings.TrimSpace(in.Title), Lang: in.Lang, From: in.From, To: in.To,
+			Kind: in.Kind, PublishedBy: actor.UserID, PublishedAt: nowUTC()}
+		frozen, err := freezeReport(report, merchants, consents, in.Lang, publicationHeader{pub.Title, pub.PublishedAt, pub.Kind})
 		if err != nil {
 			return nil, err
 		}
 		sum := sha256.Sum256(frozen)
-		pub = Publication{ProgramID: programID, Title: strings.TrimSpace(in.Title), Lang: in.Lang, From: in.From, To: in.To,
-			Kind: in.Kind, PublishedBy: actor.UserID, PublishedAt: nowUTC(), SHA256: hex.EncodeToString(sum[:]), Report: frozen}
+		pub.SHA256, pub.Report = hex.EncodeToString(sum[:]), frozen
 		if err := tx.Create(&pub).Error; err != nil {
 			return nil, fmt.Errorf("create publication: %w", err)
 		}
@@ -123,6 +124,13 @@ func (s *Store) Publish(ctx context.Context, actor Actor, programID uint64, in P
 		return nil, err
 	}
 	return &pub, nil
+}
+
+// publicationHeader is what a frozen report says about its publication.
+type publicationHeader struct {
+	Title       string    `json:"title"`
+	PublishedAt time.Time `json:"published_at"`
+	Kind        string    `json:"kind"`
 }
 
 // Anonymous labels of SPEC §11.2.
@@ -136,7 +144,7 @@ var (
 // report, whatever field carries it (highlights are sentences that begin
 // with the name; fields added later are covered too). Then by_kind blocks of
 // fewer than 3 teams that include a non-consenting one are suppressed.
-func freezeReport(r *ProgramReport, merchantOfTeam map[uint64]uint64, consents map[uint64]bool, lang string) ([]byte, error) {
+func freezeReport(r *ProgramReport, merchantOfTeam map[uint64]uint64, consents map[uint64]bool, lang string, header publicationHeader) ([]byte, error) {
 	labels := map[string]string{} // a name → what the publication prints
 	var names []string            // every team and merchant name
 	numbered := map[uint64]int{}  // merchant id → its number
@@ -186,11 +194,15 @@ func freezeReport(r *ProgramReport, merchantOfTeam map[uint64]uint64, consents m
 	if err := dec.Decode(&tree); err != nil {
 		return nil, fmt.Errorf("decode report: %w", err)
 	}
-	tree = replaceNames(tree, names, labels)
 	root, ok := tree.(map[string]any)
 	if !ok {
 		return nil, errors.New("report is not an object")
 	}
+	// The title travels with the figures, so that the public page and the
+	// print view show what was announced, under the same hash; it is
+	// anonymised like the rest (a title may name a merchant).
+	root["publication"] = map[string]any{"title": header.Title, "published_at": header.PublishedAt, "kind": header.Kind}
+	replaceNames(root, names, labels)
 	suppressSmallKinds(root, r, anonymousTeams)
 	return json.Marshal(root)
 }
