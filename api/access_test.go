@@ -125,7 +125,7 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 	pa, pb := w.ProgramA.ID, w.ProgramB.ID
 
 	// want: admin prof other_prof student other_student merchant city other_city anon
-	return []accessRow{
+	return append([]accessRow{
 		{method: "GET", path: "/healthz", url: "/healthz",
 			want: "200 200 200 200 200 200 200 200 200"},
 
@@ -423,7 +423,7 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 		{method: "GET", path: "/api/v1/audit", url: v1("/audit?limit=500"),
 			want:     "200 200 200 403 403 403 403 403 401",
 			programs: map[accessRole][]uint64{asProf: ids(pa), asOtherProf: ids(pb)}},
-	}
+	}, publicationAccessRows(w)...)
 }
 
 // accessIgnored are registered routes that are not API v1 resources: the

@@ -94,8 +94,11 @@ func TestAnswersCarryEmptyLists(t *testing.T) {
 
 	targetID := create("/teams/"+strconv.FormatUint(teamID, 10)+"/targets", map[string]any{"kpi": "revenue_krw", "target": 1000000})
 
+	publicationID := create("/programs/"+strconv.FormatUint(programID, 10)+"/publications", map[string]any{"title": "빈 보고서", "lang": "ko"})
+
 	ids := map[string]uint64{
-		"programs": programID, "teams": teamID, "campaigns": campaignID, "merchants": merchantID, "targets": targetID,
+		"publications": publicationID,
+		"programs":     programID, "teams": teamID, "campaigns": campaignID, "merchants": merchantID, "targets": targetID,
 		"users": w.Admin.ID, "metrics": w.MetricDraft.ID, "sales": w.SalesDraft.ID, "evaluations": w.Evaluation.ID,
 	}
 	checked := 0

@@ -89,10 +89,13 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 	env.db.Model(&models.Evaluation{}).Pluck("id", &evaluations)
 	env.db.Model(&models.Comment{}).Pluck("id", &comments)
 	env.db.Model(&models.Target{}).Where("team_id IN ?", teams).Pluck("id", &targets)
+	// A publication of the city's program, shared, so that its routes and
+	// its public link are searched too.
+	pub, token := publishShared(t, env, &city, programs[0])
 	idsOf := map[string][]uint64{
 		"programs": programs, "teams": teams, "campaigns": campaigns, "metrics": metrics, "sales": sales,
 		"users": users, "merchants": merchants, "evaluations": evaluations, "comments": comments,
-		"targets": targets,
+		"targets": targets, "publications": {pub},
 	}
 	for what, ids := range idsOf {
 		if len(ids) == 0 {
@@ -134,6 +137,8 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 			for _, id := range ids {
 				paths = append(paths, strings.Replace(r.Path, ":id", fmt.Sprint(id), 1))
 			}
+		case len(params) == 1 && params[0][1] == "token":
+			paths = []string{strings.Replace(r.Path, ":token", token, 1)}
 		default:
 			t.Fatalf("GET %s: no demo ids for its parameters %v: teach this test which ids fit", r.Path, params)
 		}

@@ -135,6 +135,7 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 	must(cb.Row().After("*").Register("count:row", count))
 	must(cb.Raw().After("*").Register("count:raw", count))
 	w.env = newEnvOn(t, db)
+	w.addPublication(t, k)
 	return w
 }
 
@@ -147,19 +148,22 @@ func (w *countedWorld) statements(role models.Role, path string) (int64, int) {
 
 // pathParams names the entity behind each route's :id.
 var idEntities = map[string]string{
-	"/users/":       "user",
-	"/programs/":    "program",
-	"/merchants/":   "merchant",
-	"/teams/":       "team",
-	"/campaigns/":   "campaign",
-	"/metrics/":     "metric",
-	"/sales/":       "sales",
-	"/evaluations/": "evaluation",
-	"/targets/":     "target",
+	"/users/":        "user",
+	"/programs/":     "program",
+	"/merchants/":    "merchant",
+	"/teams/":        "team",
+	"/campaigns/":    "campaign",
+	"/metrics/":      "metric",
+	"/sales/":        "sales",
+	"/evaluations/":  "evaluation",
+	"/publications/": "publication",
+	"/targets/":      "target",
 }
 
 func (w *countedWorld) fill(t *testing.T, route string) string {
 	t.Helper()
+	route = strings.Replace(route, ":token", testShareToken, 1)
+	route = strings.Replace(route, ":program_id", itoa(w.ids["program"]), 1)
 	if !strings.Contains(route, ":id") {
 		return route
 	}

@@ -83,6 +83,9 @@ func (s *Store) CreateEvaluation(ctx context.Context, actor Actor, teamID uint64
 		if err := allow(rel, rel.canEvaluate()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		rubric, err := programCriteria(tx, t.ProgramID)
 		if err != nil {
 			return nil, err
@@ -150,6 +153,9 @@ func (s *Store) UpdateEvaluation(ctx context.Context, actor Actor, id uint64, in
 			return nil, err
 		}
 		if err := allow(rel, rel.canEvaluate()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
 			return nil, err
 		}
 		if err := checkVersion(in.Version, e.Version); err != nil {

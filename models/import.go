@@ -279,6 +279,9 @@ func (s *Store) upsertDays(tx *gorm.DB, run *importRun, rel relation, c *Campaig
 			existing[rows[i].Date] = &rows[i]
 		}
 	}
+	if err := checkImportDays(tx, c, run, existing); err != nil {
+		return err
+	}
 	today, source := s.today(), run.source()
 	for _, d := range days {
 		date := d.Date
@@ -369,31 +372,36 @@ func (s *Store) ImportSales(ctx context.Context, actor Actor, teamID uint64, fil
 	return run.result, nil
 }
 
+// salesKey is how an import matches a stored sales record.
+type salesKey struct {
+	start, end civil.Date
+	channel    string
+}
+
 // upsertSales creates, updates or leaves each record, with the rules of
 // CreateSales and UpdateSales: validation, the overlap check (against the
 // stored records and the file's own earlier rows, already written in this
 // transaction), the edit rules of review, and a changed record losing its
 // merchant confirmation.
 func (s *Store) upsertSales(tx *gorm.DB, run *importRun, rel relation, t *Team) error {
-	type key struct {
-		start, end civil.Date
-		channel    string
-	}
 	var stored []SalesRecord
 	if err := tx.Where("team_id = ?", t.ID).Find(&stored).Error; err != nil {
 		return fmt.Errorf("load sales: %w", err)
 	}
-	existing := map[key]*SalesRecord{}
+	existing := map[salesKey]*SalesRecord{}
 	for i := range stored {
 		r := &stored[i]
-		existing[key{r.PeriodStart, r.PeriodEnd, r.Channel}] = r
+		existing[salesKey{r.PeriodStart, r.PeriodEnd, r.Channel}] = r
+	}
+	if err := checkImportSales(tx, t, run, existing); err != nil {
+		return err
 	}
 	today, source := s.today(), run.source()
 	for _, sale := range run.parsed.Sales {
 		start, end, channel, amount := sale.PeriodStart, sale.PeriodEnd, sale.Channel, sale.SalesKRW
 		in := SalesInput{PeriodStart: &start, PeriodEnd: &end, Channel: &channel, SalesKRW: &amount, Orders: sale.Orders}
 		what := fmt.Sprintf("The sales record of %s to %s (%s)", start, end, channel)
-		r, ok := existing[key{start, end, channel}]
+		r, ok := existing[salesKey{start, end, channel}]
 		if ok {
 			if r.SalesKRW == amount && (sale.Orders == nil || deref(r.Orders, -1) == *sale.Orders) {
 				run.result.Unchanged++

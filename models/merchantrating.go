@@ -66,6 +66,9 @@ func (s *Store) PutMerchantRating(ctx context.Context, actor Actor, teamID uint6
 		if err := allow(rel, rel.canRateTeamAsMerchant()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		p := Problems{}
 		if in.Overall == nil {
 			p.Add("overall", "is required")
@@ -150,6 +153,9 @@ func (s *Store) ReleaseMerchantRating(ctx context.Context, actor Actor, teamID u
 			return nil, err
 		}
 		if err := allow(rel, rel.canGrade()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
 			return nil, err
 		}
 		if visible == nil {

@@ -92,6 +92,9 @@ func (s *Store) PutPeerReview(ctx context.Context, actor Actor, teamID, rateeID 
 		if err := allow(rel, rel.canPeerReview()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		p := Problems{}
 		members, err := teamStudentIDs(tx, teamID)
 		if err != nil {

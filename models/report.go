@@ -60,13 +60,18 @@ type ProgramReport struct {
 // ProgramReport computes the city's report of a program: approved results
 // only by default, every team, with highlights in lang (ko or en).
 func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64, q KPIQuery, lang string) (*ProgramReport, error) {
+	return s.programReport(s.db.WithContext(ctx), actor, programID, q, lang)
+}
+
+// programReport is ProgramReport inside tx (a publication freezes it in the
+// transaction that locks what it published).
+func (s *Store) programReport(tx *gorm.DB, actor Actor, programID uint64, q KPIQuery, lang string) (*ProgramReport, error) {
 	if lang == "" {
 		lang = LocaleKo
 	}
 	if lang != LocaleKo && lang != LocaleEn {
 		return nil, Invalid("lang", "must be ko or en")
 	}
-	tx := s.db.WithContext(ctx)
 	program, rel, err := loadProgram(tx, actor, programID)
 	if err != nil {
 		return nil, err

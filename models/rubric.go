@@ -114,6 +114,9 @@ func (s *Store) PutRubric(ctx context.Context, actor Actor, programID uint64, in
 		if err := allow(rel, rel.canGrade()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, programID); err != nil {
+			return nil, err
+		}
 		for i := range in.Criteria {
 			in.Criteria[i].Key = strings.TrimSpace(in.Criteria[i].Key)
 			in.Criteria[i].LabelKo = strings.TrimSpace(in.Criteria[i].LabelKo)
@@ -218,6 +221,9 @@ func (s *Store) PutGrading(ctx context.Context, actor Actor, programID uint64, i
 			return nil, err
 		}
 		if err := allow(rel, rel.canGrade()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, programID); err != nil {
 			return nil, err
 		}
 		p := Problems{}

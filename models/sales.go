@@ -95,6 +95,9 @@ func (s *Store) CreateSales(ctx context.Context, actor Actor, teamID uint64, in 
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		in.apply(&r)
 		if err := r.validate(s.today()); err != nil {
 			return nil, err
@@ -177,6 +180,9 @@ func (s *Store) UpdateSales(ctx context.Context, actor Actor, id uint64, in Sale
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
+		if err := checkSalesWritable(tx, t, r); err != nil {
+			return nil, err
+		}
 		if err := checkVersion(in.Version, r.Version); err != nil {
 			return nil, err
 		}
@@ -230,6 +236,9 @@ func (s *Store) DeleteSales(ctx context.Context, actor Actor, id uint64) error {
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
+		if err := checkSalesWritable(tx, t, r); err != nil {
+			return nil, err
+		}
 		if err := r.review().canDelete(rel); err != nil {
 			return nil, err
 		}
@@ -249,6 +258,9 @@ func (s *Store) TransitionSales(ctx context.Context, actor Actor, id uint64, act
 	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
 		r, t, rel, err := loadSales(tx, actor, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkSalesWritable(tx, t, r); err != nil {
 			return nil, err
 		}
 		if err := checkVersion(version, r.Version); err != nil {

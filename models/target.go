@@ -150,6 +150,9 @@ func (s *Store) CreateTarget(ctx context.Context, actor Actor, teamID uint64, in
 		if err := allow(rel, rel.canEditTargets()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, team.ProgramID); err != nil {
+			return nil, err
+		}
 		if team.Comparison {
 			return nil, Invalid("team_id", "a comparison team has no targets")
 		}
@@ -220,6 +223,9 @@ func (s *Store) UpdateTarget(ctx context.Context, actor Actor, id uint64, in Tar
 		if err := allow(rel, rel.canEditTargets()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, team.ProgramID); err != nil {
+			return nil, err
+		}
 		if in.Version == nil {
 			return nil, Invalid("version", "is required")
 		}
@@ -250,6 +256,9 @@ func (s *Store) DeleteTarget(ctx context.Context, actor Actor, id uint64) error 
 			return nil, err
 		}
 		if err := allow(rel, rel.canEditTargets()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, team.ProgramID); err != nil {
 			return nil, err
 		}
 		if err := tx.Delete(&Target{}, t.ID).Error; err != nil {

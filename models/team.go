@@ -43,6 +43,9 @@ func (s *Store) CreateTeam(ctx context.Context, actor Actor, programID uint64, i
 		if err := allow(rel, rel.canManageTeams()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, programID); err != nil {
+			return nil, err
+		}
 		if err := in.validate(tx, true); err != nil {
 			return nil, err
 		}
@@ -161,6 +164,9 @@ func (s *Store) UpdateTeam(ctx context.Context, actor Actor, id uint64, in TeamI
 		if err := allow(rel, rel.canManageTeams()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		if err := checkVersion(in.Version, t.Version); err != nil {
 			return nil, err
 		}
@@ -197,6 +203,9 @@ func (s *Store) DeleteTeam(ctx context.Context, actor Actor, id uint64) error {
 		if err := allow(rel, rel.canManageTeams()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		var campaigns, sales int64
 		if err := tx.Model(&Campaign{}).Where("team_id = ?", id).Count(&campaigns).Error; err != nil {
 			return nil, err
@@ -207,7 +216,9 @@ func (s *Store) DeleteTeam(ctx context.Context, actor Actor, id uint64) error {
 		if campaigns+sales > 0 {
 			return nil, Conflict("has_dependents", "the team still has %d campaigns and %d sales records; delete them first", campaigns, sales)
 		}
-		for _, child := range []any{&TeamMember{}, &Comment{}, &Evaluation{}, &PeerReview{}, &MerchantRating{}} {
+		// Targets go first, explicitly: their trigger moves the team's stamp, which a
+		// cascade from the team's own delete would try after the team is gone.
+		for _, child := range []any{&Target{}, &TeamMember{}, &Comment{}, &Evaluation{}, &PeerReview{}, &MerchantRating{}} {
 			if err := tx.Where("team_id = ?", id).Delete(child).Error; err != nil {
 				return nil, err
 			}
@@ -231,6 +242,9 @@ func (s *Store) AddMember(ctx context.Context, actor Actor, teamID, userID uint6
 			return nil, err
 		}
 		if err := allow(rel, rel.canManageTeams()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
 			return nil, err
 		}
 		p := Problems{}
@@ -266,6 +280,9 @@ func (s *Store) RemoveMember(ctx context.Context, actor Actor, teamID, userID ui
 			return nil, err
 		}
 		if err := allow(rel, rel.canManageTeams()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
 			return nil, err
 		}
 		var m TeamMember

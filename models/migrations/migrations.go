@@ -19,6 +19,7 @@ var all = []*gormigrate.Migration{
 	loginSecurity,
 	auditChain,
 	targets,
+	publications,
 	grades,
 }
 

@@ -357,7 +357,10 @@ func (d *demoSeeder) run() error {
 	if err := d.feedback(); err != nil {
 		return err
 	}
-	return d.grades()
+	if err := d.grades(); err != nil {
+		return err
+	}
+	return d.consents()
 }
 
 // demoLastYear are monthly sales of a year before, for the teams that kept
@@ -471,6 +474,21 @@ func (d *demoSeeder) approvedSales(actor models.Actor, teamID uint64, r demoReco
 	}
 	_, err = d.s.TransitionSales(d.ctx, d.prof, rec.ID, models.ActionApprove, "", nil)
 	return err
+}
+
+// consents: 이도공감's owner agrees to be named in published results, and
+// 아뮤즈마켓 agreed on paper (recorded by the professor); the other
+// merchants did not answer, so a publication names them 참여 업체 n.
+func (d *demoSeeder) consents() error {
+	if _, err := d.s.SetConsent(d.ctx, d.owner, d.teams[0].MerchantID, d.program.ID, models.ConsentInput{Granted: ptr(true)}); err != nil {
+		return fmt.Errorf("consent: %w", err)
+	}
+	_, err := d.s.SetConsent(d.ctx, d.prof, d.teams[1].MerchantID, d.program.ID,
+		models.ConsentInput{Granted: ptr(true), Note: "2025-10-01 오리엔테이션에서 서면 동의서 수령"})
+	if err != nil {
+		return fmt.Errorf("consent: %w", err)
+	}
+	return nil
 }
 
 func (d *demoSeeder) users() error {
