@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/reportfile"
 )
 
 // Exports of the program report (SPEC §6): the same report, filters and
@@ -69,12 +70,12 @@ func fileNamePart(name string) string {
 
 func (s *Server) reportCSV() echo.HandlerFunc {
 	return s.reportExport(".csv", contentTypeCSV, func(b *bytes.Buffer, r *models.ProgramReport) error {
-		return models.WriteReportCSV(b, r)
+		return reportfile.WriteReportCSV(b, r)
 	})
 }
 
 func (s *Server) reportXLSX() echo.HandlerFunc {
 	return s.reportExport(".xlsx", contentTypeXLSX, func(b *bytes.Buffer, r *models.ProgramReport) error {
-		return models.WriteReportXLSX(b, r)
+		return reportfile.WriteReportXLSX(b, r)
 	})
 }

@@ -8,11 +8,10 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/nalgae/nalgae/models"
 )
 
 // What operators see, outside /api/v1: /healthz (the process answers),
@@ -84,7 +83,7 @@ func newTelemetry(cfg Config) *telemetry {
 		cfg.Store.ObservePulls(func(trigger, outcome string) { t.pulls.WithLabelValues(trigger, outcome).Inc() })
 		// Open, in-use and idle connections, waits for one, and closes.
 		if sqlDB, err := cfg.Store.DB().DB(); err == nil {
-			t.registry.MustRegister(collectors.NewDBStatsCollector(sqlDB, string(models.DialectOf(cfg.Store.DB()))))
+			t.registry.MustRegister(collectors.NewDBStatsCollector(sqlDB, string(database.DialectOf(cfg.Store.DB()))))
 		}
 	}
 	return t

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
@@ -36,7 +37,7 @@ func TestReadyz(t *testing.T) {
 	if got := decode[ReadyResponse](t, rec); got.Status != "ready" {
 		t.Fatalf("readyz answered %s", rec.Body.String())
 	}
-	models.Close(db)
+	database.Close(db)
 	notReady("closed database")
 	// Liveness does not depend on the database.
 	expectStatus(t, env.do("GET", "/healthz", nil, ""), http.StatusOK)

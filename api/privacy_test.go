@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/seed"
 )
 
 // cityUnreachable are the GET routes city staff may not read at all (SPEC §3),
@@ -40,7 +41,7 @@ var cityUnreachable = map[string]string{
 // User has.
 func TestCityNeverSeesStudentContacts(t *testing.T) {
 	env := newEnv(t)
-	logins, err := models.SeedDemo(t.Context(), env.store)
+	logins, err := seed.Demo(t.Context(), env.store)
 	if err != nil {
 		t.Fatal(err)
 	}

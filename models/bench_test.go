@@ -8,6 +8,7 @@ import (
 
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/modelstest"
+	"github.com/nalgae/nalgae/models/seed"
 )
 
 // bench prints SPEC's benchmark line after b.Loop has run: one figure a line.
@@ -21,7 +22,7 @@ func bench(b *testing.B, name string, ops int) {
 func BenchmarkProgramReport(b *testing.B) {
 	s := models.NewStore(modelstest.NewDB(b))
 	seedStart := time.Now()
-	res, err := s.SeedScale(context.Background(), 200)
+	res, err := seed.Scale(context.Background(), s, 200)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func BenchmarkProgramReport(b *testing.B) {
 // BenchmarkTeamKPIs computes one team's KPIs in the same program.
 func BenchmarkTeamKPIs(b *testing.B) {
 	s := models.NewStore(modelstest.NewDB(b))
-	res, err := s.SeedScale(context.Background(), 200)
+	res, err := seed.Scale(context.Background(), s, 200)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/kpi"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
@@ -43,7 +44,7 @@ func summaryMismatches(t *testing.T, db *gorm.DB) []string {
 		return out
 	}
 	key := func(cols ...string) string {
-		if models.DialectOf(db) == models.Postgres {
+		if database.DialectOf(db) == database.Postgres {
 			out := "CONCAT_WS('/'"
 			for _, c := range cols {
 				out += ", " + c
@@ -84,7 +85,7 @@ func summaryMismatches(t *testing.T, db *gorm.DB) []string {
 			FROM metric_entries m JOIN campaigns c ON c.id = m.campaign_id JOIN teams t ON t.id = c.team_id
 			GROUP BY t.program_id, m.status, c.kind, m.date`))
 	month := "substr(period_start, 1, 7)"
-	if models.DialectOf(db) == models.Postgres {
+	if database.DialectOf(db) == database.Postgres {
 		month = "to_char(period_start, 'YYYY-MM')"
 	}
 	compare("sales_month_sums",

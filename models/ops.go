@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 )
 
@@ -15,7 +16,7 @@ var ErrNotReady = errors.New("not ready")
 // Ready reports whether the database answers and holds every migration this
 // binary knows (GET /readyz). The error wraps ErrNotReady with the reason.
 func (s *Store) Ready(ctx context.Context) error {
-	if err := Ping(ctx, s.db); err != nil {
+	if err := database.Ping(ctx, s.db); err != nil {
 		return fmt.Errorf("%w: database unreachable: %v", ErrNotReady, err)
 	}
 	pending, err := migrations.Pending(s.db.WithContext(ctx))

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
@@ -24,7 +25,7 @@ func TestReady(t *testing.T) {
 	if err := s.Ready(ctx); err != nil {
 		t.Fatalf("migrated database: %v", err)
 	}
-	models.Close(db)
+	database.Close(db)
 	if err := s.Ready(ctx); !errors.Is(err, models.ErrNotReady) {
 		t.Fatalf("closed database: %v, want not ready", err)
 	}

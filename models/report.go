@@ -16,12 +16,10 @@ import (
 
 // TeamReport is one team's line in the program report.
 type TeamReport struct {
-	TeamID       uint64             `json:"team_id"`
-	TeamName     string             `json:"team_name"`
-	MerchantName string             `json:"merchant_name"`
-	Total        kpi.Block          `json:"total"`
-	ByKind       map[Kind]kpi.Block `json:"by_kind"`
-	SalesGrowth
+	TeamID       uint64 `json:"team_id"`
+	TeamName     string `json:"team_name"`
+	MerchantName string `json:"merchant_name"`
+	TeamFigures
 }
 
 // SeriesPoint is one day of spend and revenue over the whole program.
@@ -84,17 +82,9 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 	if err := fillTeams(tx, ptrs, false); err != nil {
 		return nil, err
 	}
-	inProgram := func(db *gorm.DB) *gorm.DB {
-		return db.Where("team_id IN (?)", tx.Session(&gorm.Session{NewDB: true}).Model(&Team{}).Select("id").Where("program_id = ?", programID))
-	}
-	today := s.today()
-	src, err := loadKPISource(tx, inProgram, teamIDs, q, statuses, program.EndsOn, today)
+	src, err := loadProgramKPISource(tx, programID, teamIDs, q, statuses, program.EndsOn, s.today())
 	if err != nil {
 		return nil, err
-	}
-	byTeam := map[uint64][]Campaign{}
-	for _, c := range src.campaigns {
-		byTeam[c.TeamID] = append(byTeam[c.TeamID], c)
 	}
 	report := &ProgramReport{
 		ProgramID:       programID,
@@ -115,13 +105,7 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 		report.Filters.To = ptr(q.To)
 	}
 	for _, t := range teams {
-		row := TeamReport{
-			TeamID:      t.ID,
-			TeamName:    t.Name,
-			Total:       src.block(byTeam[t.ID]),
-			ByKind:      src.byKind(byTeam[t.ID]),
-			SalesGrowth: src.growth[t.ID],
-		}
+		row := TeamReport{TeamID: t.ID, TeamName: t.Name, TeamFigures: src.teamFigures(t.ID)}
 		if t.Merchant != nil {
 			row.MerchantName = t.Merchant.Name
 		}
@@ -131,7 +115,7 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 	if report.Series, err = programSeries(tx, programID, q, statuses); err != nil {
 		return nil, err
 	}
-	report.Highlights = highlights(report.Teams, byTeam, lang)
+	report.Highlights = highlights(report.Teams, src.byTeam, lang)
 	return report, nil
 }
 
@@ -188,6 +172,10 @@ func programGrowth(teams []TeamReport) ProgramGrowth {
 	return g
 }
 
+// KindName is a campaign kind's name in lang (ko or en), as highlights and
+// exports print it.
+func KindName(lang string, k Kind) string { return kindNames[lang][k] }
+
 // kindNames name campaign kinds in highlights.
 var kindNames = map[string]map[Kind]string{
 	LocaleKo: {KindSearchAd: "검색광고", KindShoppingAd: "쇼핑검색광고", KindLiveCommerce: "라이브커머스",
@@ -221,7 +209,7 @@ func highlights(teams []TeamReport, campaigns map[uint64][]Campaign, lang string
 			basis := kindNames[lang][firstCampaign(campaigns[t.TeamID]).Kind]
 			consider(candidate{*t.SalesGrowthPct, growthSentence(name, basis, *t.SalesGrowthPct, lang)})
 		}
-		for _, k := range sortedKinds(t.ByKind) {
+		for _, k := range SortedKinds(t.ByKind) {
 			if roas := t.ByKind[k].RoasPct; roas != nil {
 				consider(candidate{*roas - 100, roasSentence(name, kindNames[lang][k], *roas, lang)})
 			}

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 )
 
@@ -16,16 +17,16 @@ func audit(cfg config, args []string) error {
 	if len(args) != 1 || args[0] != "verify" {
 		return fmt.Errorf("usage: nalgae audit verify")
 	}
-	if dialect, path := models.ParseDatabaseURL(cfg.databaseURL); dialect == models.SQLite {
+	if dialect, path := database.ParseDatabaseURL(cfg.databaseURL); dialect == database.SQLite {
 		if _, err := os.Stat(path); err != nil {
 			return fmt.Errorf("audit verify: no database at %s (set DATABASE_URL): %w", path, err)
 		}
 	}
-	db, err := models.Open(cfg.databaseURL)
+	db, err := database.Open(cfg.databaseURL)
 	if err != nil {
 		return err
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	if pending, err := migrations.Pending(db); err != nil {
 		return err
 	} else if pending {

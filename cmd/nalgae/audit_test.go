@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
 
@@ -42,11 +43,11 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if out, code := runBinary(t, url, "seed", "--demo"); code != 0 {
 		t.Fatalf("seed --demo: exit %d\n%s", code, out)
 	}
-	db, err := models.Open(url)
+	db, err := database.Open(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	var ids []uint64
 	if err := db.Model(&models.AuditEvent{}).Order("id").Pluck("id", &ids).Error; err != nil || len(ids) < 10 {
 		t.Fatalf("the demo wrote %d audit events (%v)", len(ids), err)

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 )
 
 // pgDumpAdvice is what `nalgae backup` says on PostgreSQL, where the server's
@@ -30,18 +30,18 @@ func backup(cfg config, args []string) error {
 	}
 	// Opening a SQLite path that does not exist would create an empty
 	// database, and back that up: say so instead.
-	if dialect, path := models.ParseDatabaseURL(cfg.databaseURL); dialect == models.SQLite {
+	if dialect, path := database.ParseDatabaseURL(cfg.databaseURL); dialect == database.SQLite {
 		if _, err := os.Stat(path); err != nil {
 			return fmt.Errorf("backup: no database at %s (set DATABASE_URL): %w", path, err)
 		}
 	}
-	db, err := models.Open(cfg.databaseURL)
+	db, err := database.Open(cfg.databaseURL)
 	if err != nil {
 		return err
 	}
-	defer models.Close(db)
-	err = models.Backup(context.Background(), db, args[0])
-	if errors.Is(err, models.ErrBackupIsPgDump) {
+	defer database.Close(db)
+	err = database.Backup(context.Background(), db, args[0])
+	if errors.Is(err, database.ErrBackupIsPgDump) {
 		fmt.Fprint(os.Stderr, pgDumpAdvice)
 		return fmt.Errorf("backup: use pg_dump for PostgreSQL")
 	}

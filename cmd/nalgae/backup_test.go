@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
 
@@ -21,7 +21,7 @@ func TestBackupCommand(t *testing.T) {
 	}
 	file := filepath.Join(t.TempDir(), "nalgae-backup.db")
 	err := run([]string{"backup", file})
-	if modelstest.Dialect() == models.Postgres {
+	if modelstest.Dialect() == database.Postgres {
 		if err == nil || !strings.Contains(err.Error(), "pg_dump") {
 			t.Fatalf("backup on PostgreSQL: %v, want it to point to pg_dump", err)
 		}
@@ -33,7 +33,7 @@ func TestBackupCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	restored, err := models.Open(file)
+	restored, err := database.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestBackupCommand(t *testing.T) {
 	if err := restored.Table("schema_migrations").Count(&n).Error; err != nil || n == 0 {
 		t.Fatalf("the backup holds %d migrations (%v)", n, err)
 	}
-	models.Close(restored)
+	database.Close(restored)
 
 	if err := run([]string{"backup", file}); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("backup over an existing file: %v, want a refusal", err)
@@ -73,7 +73,7 @@ func TestConfigOps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.dbPool != models.DefaultPool || cfg.http.shutdown != 30*time.Second {
+	if cfg.dbPool != database.DefaultPool || cfg.http.shutdown != 30*time.Second {
 		t.Fatalf("defaults: pool %+v, timeouts %+v", cfg.dbPool, cfg.http)
 	}
 	set(map[string]string{"NALGAE_DB_MAX_OPEN_CONNS": "8", "NALGAE_DB_MAX_IDLE_CONNS": "0", "NALGAE_DB_CONN_MAX_LIFETIME": "5m",
@@ -81,7 +81,7 @@ func TestConfigOps(t *testing.T) {
 	if cfg, err = loadConfig(); err != nil {
 		t.Fatal(err)
 	}
-	if want := (models.Pool{MaxOpenConns: 8, MaxIdleConns: 0, ConnMaxLifetime: 5 * time.Minute}); cfg.dbPool != want {
+	if want := (database.Pool{MaxOpenConns: 8, MaxIdleConns: 0, ConnMaxLifetime: 5 * time.Minute}); cfg.dbPool != want {
 		t.Fatalf("pool %+v, want %+v", cfg.dbPool, want)
 	}
 	if cfg.http.write != 10*time.Minute || cfg.http.shutdown != 5*time.Second || cfg.http.read != 60*time.Second {

@@ -21,17 +21,19 @@ import (
 
 	"github.com/nalgae/nalgae/api"
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
+	"github.com/nalgae/nalgae/models/seed"
 )
 
 // openDB opens and migrates the configured database.
 func openDB(cfg config) (*gorm.DB, error) {
-	db, err := models.OpenWithPool(cfg.databaseURL, cfg.dbPool)
+	db, err := database.OpenWithPool(cfg.databaseURL, cfg.dbPool)
 	if err != nil {
 		return nil, err
 	}
 	if err := migrations.Migrate(db); err != nil {
-		models.Close(db)
+		database.Close(db)
 		return nil, err
 	}
 	return db, nil
@@ -59,7 +61,7 @@ func serve(cfg config, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	tokens, err := api.NewTokens(cfg.jwtSecret)
 	if err != nil {
 		return err
@@ -93,7 +95,7 @@ func serve(cfg config, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() {
-		slog.Info("nalgae listening", "addr", "http://"+ln.Addr().String(), "database", string(models.DialectOf(db)), "version", version)
+		slog.Info("nalgae listening", "addr", "http://"+ln.Addr().String(), "database", string(database.DialectOf(db)), "version", version)
 		errc <- httpServer.Serve(ln)
 	}()
 	select {
@@ -118,12 +120,12 @@ func migrate(cfg config) error {
 	if err != nil {
 		return err
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	fmt.Println("database is at migration", migrations.Latest())
 	return nil
 }
 
-func seed(cfg config, args []string) error {
+func seedCommand(cfg config, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "load the demo program of the founding story")
 	scale := fs.Int("scale", 0, "write a deterministic synthetic program of N teams (benchmarks)")
@@ -138,9 +140,9 @@ func seed(cfg config, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	if *scale > 0 {
-		res, err := models.NewStore(db).SeedScale(context.Background(), *scale)
+		res, err := seed.Scale(context.Background(), models.NewStore(db), *scale)
 		if err != nil {
 			return err
 		}
@@ -152,7 +154,7 @@ func seed(cfg config, args []string) error {
 		fmt.Printf("Logins (password %s): %s, %s, students %s.\n", res.Password, res.Professor, res.City, res.StudentEmailFormat)
 		return nil
 	}
-	logins, err := models.SeedDemo(context.Background(), models.NewStore(db))
+	logins, err := seed.Demo(context.Background(), models.NewStore(db))
 	if err != nil {
 		return err
 	}
@@ -186,7 +188,7 @@ func user(cfg config, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	r := models.Role(*role)
 	u, err := models.NewStore(db).CreateUser(context.Background(), models.Actor{Role: models.RoleAdmin, IP: "cli"},
 		models.UserInput{Email: email, Name: name, Role: &r, Password: password})

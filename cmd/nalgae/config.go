@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/nalgae/nalgae/api"
-	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 )
 
 // config is everything read from the environment.
@@ -25,7 +25,7 @@ type config struct {
 	loginRate     int
 	secretWarning string
 	// dbPool sizes the PostgreSQL connection pool (SQLite has one connection).
-	dbPool models.Pool
+	dbPool database.Pool
 	// http holds the server's timeouts.
 	http httpTimeouts
 	// loginIPFailures is how many failed logins one client address may
@@ -112,7 +112,7 @@ func setupLogging(c config) {
 
 // loadOps reads the database pool and HTTP timeout settings.
 func (c *config) loadOps() error {
-	c.dbPool = models.DefaultPool
+	c.dbPool = database.DefaultPool
 	c.http = httpTimeouts{read: 60 * time.Second, write: 120 * time.Second, idle: 120 * time.Second, shutdown: 30 * time.Second}
 	for _, n := range []struct {
 		key string

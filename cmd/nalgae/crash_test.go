@@ -19,6 +19,7 @@ import (
 	"github.com/nalgae/nalgae/api"
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/imports"
 	"github.com/nalgae/nalgae/models/migrations"
 	"github.com/nalgae/nalgae/models/modelstest"
@@ -45,7 +46,7 @@ import (
 func TestCrashSafety(t *testing.T) {
 	// PostgreSQL applies the import several times slower than SQLite (a
 	// round trip per row), so it gets fewer rounds in the same time.
-	rounds := map[models.Dialect]int{models.SQLite: 14, models.Postgres: 10}[modelstest.Dialect()]
+	rounds := map[database.Dialect]int{database.SQLite: 14, database.Postgres: 10}[modelstest.Dialect()]
 	const (
 		writers       = 4
 		importDays    = 2500
@@ -174,11 +175,11 @@ type crashFixture struct {
 
 func buildCrashFixture(t *testing.T, url string, rounds int) *crashFixture {
 	t.Helper()
-	db, err := models.Open(url)
+	db, err := database.Open(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	if err := migrations.Migrate(db); err != nil {
 		t.Fatal(err)
 	}
@@ -449,12 +450,12 @@ func crashCall(client *http.Client, method, url, token string, body any) (int, c
 // writes it checked.
 func verifyAfterCrash(t *testing.T, url string, fx *crashFixture, report *crashReport, w *crashWriters, round int, importAnswered bool) (bool, int) {
 	t.Helper()
-	db, err := models.Open(url)
+	db, err := database.Open(url)
 	if err != nil {
 		t.Fatalf("round %d: open after the kill: %v", round, err)
 	}
-	defer models.Close(db)
-	if models.DialectOf(db) == models.SQLite {
+	defer database.Close(db)
+	if database.DialectOf(db) == database.SQLite {
 		var integrity []string
 		if err := db.Raw("PRAGMA integrity_check").Scan(&integrity).Error; err != nil {
 			t.Fatal(err)

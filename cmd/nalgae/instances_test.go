@@ -15,6 +15,7 @@ import (
 
 	"github.com/nalgae/nalgae/api"
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
@@ -22,11 +23,11 @@ import (
 // addUser creates a user directly in the database the processes serve.
 func addUser(t *testing.T, databaseURL, email string, role models.Role) {
 	t.Helper()
-	db, err := models.Open(databaseURL)
+	db, err := database.Open(databaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	name, pw := "사용자", modelstest.Password
 	if _, err := models.NewStore(db).CreateUser(context.Background(), modelstest.System,
 		models.UserInput{Email: &email, Name: &name, Role: &role, Password: &pw}); err != nil {
@@ -47,18 +48,18 @@ func decodeJSON[T any](t *testing.T, body []byte) T {
 // empty database, behave as one: migrations run once, a token from one works
 // on the other, and what one writes the other reads.
 func TestTwoInstancesOnePostgres(t *testing.T) {
-	modelstest.Only(t, models.Postgres)
+	modelstest.Only(t, database.Postgres)
 	url := modelstest.NewDatabaseURL(t)
 	a := startServe(t, "A", url)
 	b := startServe(t, "B", url)
 	a.ready()
 	b.ready()
 
-	db, err := models.Open(url)
+	db, err := database.Open(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	var applied []struct {
 		ID string
 		N  int

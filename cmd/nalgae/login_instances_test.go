@@ -7,6 +7,7 @@ import (
 
 	"github.com/nalgae/nalgae/api"
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
 
@@ -14,7 +15,7 @@ import (
 // token versions: failures on either count against the account on both,
 // and a user disabled through one instance is refused by the other at once.
 func TestTwoInstancesShareLoginSecurity(t *testing.T) {
-	modelstest.Only(t, models.Postgres)
+	modelstest.Only(t, database.Postgres)
 	url := modelstest.NewDatabaseURL(t)
 	a := startServe(t, "A", url)
 	b := startServe(t, "B", url)

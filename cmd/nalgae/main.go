@@ -56,7 +56,7 @@ func run(args []string) error {
 	case "migrate":
 		return migrate(cfg)
 	case "seed":
-		return seed(cfg, args[1:])
+		return seedCommand(cfg, args[1:])
 	case "user":
 		return user(cfg, args[1:])
 	case "backup":

@@ -19,7 +19,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
-	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 )
 
@@ -39,16 +39,16 @@ const (
 )
 
 // Dialect is the database the tests run on.
-func Dialect() models.Dialect {
-	if strings.EqualFold(os.Getenv(DialectEnv), string(models.Postgres)) {
-		return models.Postgres
+func Dialect() database.Dialect {
+	if strings.EqualFold(os.Getenv(DialectEnv), string(database.Postgres)) {
+		return database.Postgres
 	}
-	return models.SQLite
+	return database.SQLite
 }
 
 // Only skips t unless the suite runs on d: for the few tests about one
 // database's own machinery (SQLite's pragmas and files, PostgreSQL's locks).
-func Only(t testing.TB, d models.Dialect) {
+func Only(t testing.TB, d database.Dialect) {
 	t.Helper()
 	if Dialect() != d {
 		t.Skipf("%s only; this run is on %s (%s=%s)", d, Dialect(), DialectEnv, d)
@@ -60,7 +60,7 @@ func Only(t testing.TB, d models.Dialect) {
 // for tests that open the database themselves, or run the nalgae binary on it.
 func NewDatabaseURL(t testing.TB) string {
 	t.Helper()
-	if Dialect() == models.Postgres {
+	if Dialect() == database.Postgres {
 		return pgNewDatabase(t)
 	}
 	return "sqlite://" + filepath.Join(t.TempDir(), "nalgae.db")
@@ -160,7 +160,7 @@ func pgTemplate(t testing.TB, build func(*gorm.DB)) func(testing.TB) *gorm.DB {
 	src, srcURL := createPgSchema(t)
 	db := open(t, srcURL, true)
 	build(db)
-	models.Close(db)
+	database.Close(db)
 	c := &pgClones{src: src, rec: rec, sequences: sequencePositions(t, src)}
 	t.Cleanup(func() {
 		c.mu.Lock()
@@ -326,12 +326,12 @@ func recordedMigration(t testing.TB) migrationRecording {
 		q := u.Query()
 		q.Set("search_path", name)
 		u.RawQuery = q.Encode()
-		db, err := models.OpenWithPool(u.String(), testPool)
+		db, err := database.OpenWithPool(u.String(), testPool)
 		if err != nil {
 			pgRecording.err = err
 			return
 		}
-		defer models.Close(db)
+		defer database.Close(db)
 		var log statementLog
 		if err := migrations.Migrate(db.Session(&gorm.Session{Logger: &log})); err != nil {
 			pgRecording.err = err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 )
 
@@ -22,7 +23,7 @@ import (
 // is dropped when t ends.
 func NewDB(t testing.TB) *gorm.DB {
 	t.Helper()
-	if Dialect() == models.Postgres {
+	if Dialect() == database.Postgres {
 		return open(t, pgMigrated(t), false)
 	}
 	return open(t, NewDatabaseURL(t), true)
@@ -36,15 +37,15 @@ func NewEmptyDB(t testing.TB) *gorm.DB {
 
 // testPool keeps each test's PostgreSQL pool small: many tests run at once,
 // and the server's max_connections is shared by all of them.
-var testPool = models.Pool{MaxOpenConns: 4, MaxIdleConns: 2}
+var testPool = database.Pool{MaxOpenConns: 4, MaxIdleConns: 2}
 
 func open(t testing.TB, databaseURL string, migrate bool) *gorm.DB {
 	t.Helper()
-	db, err := models.OpenWithPool(databaseURL, testPool)
+	db, err := database.OpenWithPool(databaseURL, testPool)
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
-	t.Cleanup(func() { models.Close(db) })
+	t.Cleanup(func() { database.Close(db) })
 	if migrate {
 		if err := migrations.Migrate(db); err != nil {
 			t.Fatalf("migrate test database: %v", err)
@@ -59,7 +60,7 @@ func open(t testing.TB, databaseURL string, migrate bool) *gorm.DB {
 // on PostgreSQL a new schema with the template's rows.
 func Template(t testing.TB, build func(*gorm.DB)) func(testing.TB) *gorm.DB {
 	t.Helper()
-	if Dialect() == models.Postgres {
+	if Dialect() == database.Postgres {
 		return pgTemplate(t, build)
 	}
 	dir := t.TempDir()
@@ -71,7 +72,7 @@ func Template(t testing.TB, build func(*gorm.DB)) func(testing.TB) *gorm.DB {
 	if err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
 		t.Fatalf("checkpoint template: %v", err)
 	}
-	models.Close(db)
+	database.Close(db)
 	return func(t testing.TB) *gorm.DB {
 		t.Helper()
 		dst := filepath.Join(t.TempDir(), "nalgae.db")
@@ -170,7 +171,7 @@ func BuildWorld(t testing.TB, s *models.Store) *World {
 		p *models.Program
 		u *models.User
 	}{{w.ProgramA, w.Prof}, {w.ProgramA, w.City}, {w.ProgramB, w.OtherProf}, {w.ProgramB, w.OtherCity}} {
-		_, err := s.AddStaff(ctx, System, st.p.ID, st.u.ID)
+		_, err := s.AddStaff(ctx, System, st.p.ID, models.StaffInput{UserID: st.u.ID})
 		must(err)
 	}
 	merchant := func(name string, owner *models.User) *models.Merchant {

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/nalgae/nalgae/models/database"
 	"gorm.io/gorm"
-
-	"github.com/nalgae/nalgae/models"
 )
 
 // TamperAudit changes the audit log behind the application's back, as
@@ -22,7 +21,7 @@ func TamperAudit(t testing.TB, db *gorm.DB, fn func(tx *gorm.DB) error) {
 		`CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
 		 BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`,
 	}
-	if models.DialectOf(db) == models.Postgres {
+	if database.DialectOf(db) == database.Postgres {
 		lift = []string{`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`}
 		restore = []string{`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`}
 	}

@@ -1,4 +1,4 @@
-package models_test
+package seed_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/modelstest"
+	"github.com/nalgae/nalgae/models/seed"
 )
 
 // TestSeedScale checks the synthetic program's shape, that its logins work
@@ -19,11 +20,11 @@ func TestSeedScale(t *testing.T) {
 	seed := func() fingerprint {
 		ctx := context.Background()
 		s := models.NewStore(modelstest.NewDB(t))
-		res, err := s.SeedScale(ctx, 3)
+		res, err := seed.Scale(ctx, s, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := models.ScaleResult{ProgramID: res.ProgramID, Teams: 3, Campaigns: 12, Entries: 3 * 4 * 365, Sales: 3 * 2 * 386,
+		want := seed.ScaleResult{ProgramID: res.ProgramID, Teams: 3, Campaigns: 12, Entries: 3 * 4 * 365, Sales: 3 * 2 * 386,
 			Password: "scale-3-password", Professor: fmt.Sprintf("scale%d-professor@synthetic.nalgae", res.ProgramID),
 			City: fmt.Sprintf("scale%d-city@synthetic.nalgae", res.ProgramID), StudentEmailFormat: fmt.Sprintf("scale%d-s%%d@synthetic.nalgae", res.ProgramID)}
 		if *res != want {

@@ -1,4 +1,7 @@
-package models
+// Package reportfile writes the program report as the files city staff open
+// in a spreadsheet: CSV (UTF-8 with BOM) and XLSX. It depends only on the
+// report's exported types, so the files can never disagree with the API.
+package reportfile
 
 import (
 	"encoding/csv"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/civil"
 	"github.com/nalgae/nalgae/models/kpi"
 )
@@ -58,10 +62,10 @@ const (
 type exportColumn struct {
 	ko, en string
 	kind   cellKind
-	value  func(t *TeamReport) any // string, int64, *int64, *float64 or civil.Date
+	value  func(t *models.TeamReport) any // string, int64, *int64, *float64 or civil.Date
 }
 
-func windowDate(t *TeamReport, pick func(*kpi.Windows) civil.Date) any {
+func windowDate(t *models.TeamReport, pick func(*kpi.Windows) civil.Date) any {
 	if t.Windows == nil {
 		return civil.Date{}
 	}
@@ -69,33 +73,41 @@ func windowDate(t *TeamReport, pick func(*kpi.Windows) civil.Date) any {
 }
 
 var teamColumns = []exportColumn{
-	{"팀", "Team", cellText, func(t *TeamReport) any { return t.TeamName }},
-	{"상점", "Merchant", cellText, func(t *TeamReport) any { return t.MerchantName }},
-	{"광고비(원)", "Spend (KRW)", cellWon, func(t *TeamReport) any { return t.Total.SpendKRW }},
-	{"전환매출(원)", "Revenue (KRW)", cellWon, func(t *TeamReport) any { return t.Total.RevenueKRW }},
-	{"노출수", "Impressions", cellCount, func(t *TeamReport) any { return t.Total.Impressions }},
-	{"클릭수", "Clicks", cellCount, func(t *TeamReport) any { return t.Total.Clicks }},
-	{"전환수", "Conversions", cellCount, func(t *TeamReport) any { return t.Total.Conversions }},
-	{"시청자수", "Viewers", cellCount, func(t *TeamReport) any { return t.Total.Viewers }},
-	{"광고수익률(%)", "ROAS (%)", cellPct, func(t *TeamReport) any { return t.Total.RoasPct }},
-	{"클릭률(%)", "CTR (%)", cellPct, func(t *TeamReport) any { return t.Total.CtrPct }},
-	{"평균클릭비용(원)", "CPC (KRW)", cellWon, func(t *TeamReport) any { return t.Total.CpcKRW }},
-	{"전환율(%)", "CVR (%)", cellPct, func(t *TeamReport) any { return t.Total.CvrPct }},
-	{"전환당비용(원)", "CPA (KRW)", cellWon, func(t *TeamReport) any { return t.Total.CpaKRW }},
-	{"객단가(원)", "AOV (KRW)", cellWon, func(t *TeamReport) any { return t.Total.AovKRW }},
-	{"라이브 전환율(%)", "Live conversion (%)", cellPct, func(t *TeamReport) any { return t.Total.LiveConversionPct }},
-	{"시청자당 매출(원)", "Revenue per viewer (KRW)", cellWon, func(t *TeamReport) any { return t.Total.RevenuePerViewerKRW }},
-	{"이전 매출(원)", "Sales before (KRW)", cellWon, func(t *TeamReport) any { return t.SalesBeforeKRW }},
-	{"이후 매출(원)", "Sales after (KRW)", cellWon, func(t *TeamReport) any { return t.SalesAfterKRW }},
-	{"매출 성장률(%)", "Sales growth (%)", cellPct, func(t *TeamReport) any { return t.SalesGrowthPct }},
-	{"이전 기간 시작", "Before from", cellDate, func(t *TeamReport) any { return windowDate(t, func(w *kpi.Windows) civil.Date { return w.BeforeFrom }) }},
-	{"이전 기간 끝", "Before to", cellDate, func(t *TeamReport) any { return windowDate(t, func(w *kpi.Windows) civil.Date { return w.BeforeTo }) }},
-	{"이후 기간 시작", "After from", cellDate, func(t *TeamReport) any { return windowDate(t, func(w *kpi.Windows) civil.Date { return w.AfterFrom }) }},
-	{"이후 기간 끝", "After to", cellDate, func(t *TeamReport) any { return windowDate(t, func(w *kpi.Windows) civil.Date { return w.AfterTo }) }},
+	{"팀", "Team", cellText, func(t *models.TeamReport) any { return t.TeamName }},
+	{"상점", "Merchant", cellText, func(t *models.TeamReport) any { return t.MerchantName }},
+	{"광고비(원)", "Spend (KRW)", cellWon, func(t *models.TeamReport) any { return t.Total.SpendKRW }},
+	{"전환매출(원)", "Revenue (KRW)", cellWon, func(t *models.TeamReport) any { return t.Total.RevenueKRW }},
+	{"노출수", "Impressions", cellCount, func(t *models.TeamReport) any { return t.Total.Impressions }},
+	{"클릭수", "Clicks", cellCount, func(t *models.TeamReport) any { return t.Total.Clicks }},
+	{"전환수", "Conversions", cellCount, func(t *models.TeamReport) any { return t.Total.Conversions }},
+	{"시청자수", "Viewers", cellCount, func(t *models.TeamReport) any { return t.Total.Viewers }},
+	{"광고수익률(%)", "ROAS (%)", cellPct, func(t *models.TeamReport) any { return t.Total.RoasPct }},
+	{"클릭률(%)", "CTR (%)", cellPct, func(t *models.TeamReport) any { return t.Total.CtrPct }},
+	{"평균클릭비용(원)", "CPC (KRW)", cellWon, func(t *models.TeamReport) any { return t.Total.CpcKRW }},
+	{"전환율(%)", "CVR (%)", cellPct, func(t *models.TeamReport) any { return t.Total.CvrPct }},
+	{"전환당비용(원)", "CPA (KRW)", cellWon, func(t *models.TeamReport) any { return t.Total.CpaKRW }},
+	{"객단가(원)", "AOV (KRW)", cellWon, func(t *models.TeamReport) any { return t.Total.AovKRW }},
+	{"라이브 전환율(%)", "Live conversion (%)", cellPct, func(t *models.TeamReport) any { return t.Total.LiveConversionPct }},
+	{"시청자당 매출(원)", "Revenue per viewer (KRW)", cellWon, func(t *models.TeamReport) any { return t.Total.RevenuePerViewerKRW }},
+	{"이전 매출(원)", "Sales before (KRW)", cellWon, func(t *models.TeamReport) any { return t.SalesBeforeKRW }},
+	{"이후 매출(원)", "Sales after (KRW)", cellWon, func(t *models.TeamReport) any { return t.SalesAfterKRW }},
+	{"매출 성장률(%)", "Sales growth (%)", cellPct, func(t *models.TeamReport) any { return t.SalesGrowthPct }},
+	{"이전 기간 시작", "Before from", cellDate, func(t *models.TeamReport) any {
+		return windowDate(t, func(w *kpi.Windows) civil.Date { return w.BeforeFrom })
+	}},
+	{"이전 기간 끝", "Before to", cellDate, func(t *models.TeamReport) any {
+		return windowDate(t, func(w *kpi.Windows) civil.Date { return w.BeforeTo })
+	}},
+	{"이후 기간 시작", "After from", cellDate, func(t *models.TeamReport) any {
+		return windowDate(t, func(w *kpi.Windows) civil.Date { return w.AfterFrom })
+	}},
+	{"이후 기간 끝", "After to", cellDate, func(t *models.TeamReport) any {
+		return windowDate(t, func(w *kpi.Windows) civil.Date { return w.AfterTo })
+	}},
 }
 
 func (c exportColumn) title(lang string) string {
-	if lang == LocaleEn {
+	if lang == models.LocaleEn {
 		return c.en
 	}
 	return c.ko
@@ -125,7 +137,7 @@ func csvCell(v any) string {
 }
 
 // WriteReportCSV writes the report's team table as CSV (see above).
-func WriteReportCSV(w io.Writer, r *ProgramReport) error {
+func WriteReportCSV(w io.Writer, r *models.ProgramReport) error {
 	lang := r.Filters.Lang
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
@@ -240,20 +252,20 @@ var kpiRows = []struct {
 
 // reportWords are the workbook's own words.
 var reportWords = map[string]map[string]string{
-	LocaleKo: {"summary": "요약", "teams": "팀별", "daily": "일별", "report": "성과 보고서", "statuses": "집계 상태",
+	models.LocaleKo: {"summary": "요약", "teams": "팀별", "daily": "일별", "report": "성과 보고서", "statuses": "집계 상태",
 		"period": "기간", "kinds": "캠페인 종류", "all": "전체", "kpi": "지표", "total": "전체 합계", "highlights": "주요 성과",
 		"date": "날짜", "spend": "광고비(원)", "revenue": "전환매출(원)", "roas": "광고수익률"},
-	LocaleEn: {"summary": "Summary", "teams": "Teams", "daily": "Daily", "report": "report", "statuses": "Counted statuses",
+	models.LocaleEn: {"summary": "Summary", "teams": "Teams", "daily": "Daily", "report": "report", "statuses": "Counted statuses",
 		"period": "Period", "kinds": "Campaign kinds", "all": "all", "kpi": "KPI", "total": "Program total", "highlights": "Highlights",
 		"date": "Date", "spend": "Spend (KRW)", "revenue": "Revenue (KRW)", "roas": "ROAS"},
 }
 
 // WriteReportXLSX writes the report as a workbook: a summary sheet (filters,
 // totals, by campaign kind, highlights), a team sheet and a daily sheet.
-func WriteReportXLSX(w io.Writer, r *ProgramReport) (err error) {
+func WriteReportXLSX(w io.Writer, r *models.ProgramReport) (err error) {
 	lang := r.Filters.Lang
-	if lang != LocaleEn {
-		lang = LocaleKo
+	if lang != models.LocaleEn {
+		lang = models.LocaleKo
 	}
 	words := reportWords[lang]
 	f := excelize.NewFile()
@@ -296,22 +308,22 @@ func WriteReportXLSX(w io.Writer, r *ProgramReport) (err error) {
 	if len(r.Filters.Kinds) > 0 {
 		names := make([]string, len(r.Filters.Kinds))
 		for i, k := range r.Filters.Kinds {
-			names[i] = kindNames[lang][k]
+			names[i] = models.KindName(lang, k)
 		}
 		kinds = strings.Join(names, ", ")
 	}
 	s.line(words["kinds"], kinds)
 	s.row++
 	headerRow := s.row
-	byKind := sortedKinds(r.ByKind)
+	byKind := models.SortedKinds(r.ByKind)
 	head := []string{words["kpi"], words["total"]}
 	for _, k := range byKind {
-		head = append(head, kindNames[lang][k])
+		head = append(head, models.KindName(lang, k))
 	}
 	s.line(head...)
 	for _, kr := range kpiRows {
 		label := kr.ko
-		if lang == LocaleEn {
+		if lang == models.LocaleEn {
 			label = kr.en
 		}
 		s.put(1, cellText, label)

@@ -1,4 +1,4 @@
-package models_test
+package database_test
 
 import (
 	"path/filepath"
@@ -7,7 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
@@ -15,20 +15,20 @@ import (
 func TestParseDatabaseURL(t *testing.T) {
 	tests := []struct {
 		raw     string
-		dialect models.Dialect
+		dialect database.Dialect
 		dsn     string
 	}{
-		{"", models.SQLite, "./data/nalgae.db"},
-		{"./x.db", models.SQLite, "./x.db"},
-		{"sqlite:///var/lib/nalgae.db", models.SQLite, "/var/lib/nalgae.db"},
-		{"sqlite://rel.db", models.SQLite, "rel.db"},
-		{"file:/tmp/a.db?mode=ro", models.SQLite, "/tmp/a.db"},
-		{"postgres://u:p@localhost/db", models.Postgres, "postgres://u:p@localhost/db"},
-		{"postgresql://u@h/db?sslmode=disable", models.Postgres, "postgresql://u@h/db?sslmode=disable"},
+		{"", database.SQLite, "./data/nalgae.db"},
+		{"./x.db", database.SQLite, "./x.db"},
+		{"sqlite:///var/lib/nalgae.db", database.SQLite, "/var/lib/nalgae.db"},
+		{"sqlite://rel.db", database.SQLite, "rel.db"},
+		{"file:/tmp/a.db?mode=ro", database.SQLite, "/tmp/a.db"},
+		{"postgres://u:p@localhost/db", database.Postgres, "postgres://u:p@localhost/db"},
+		{"postgresql://u@h/db?sslmode=disable", database.Postgres, "postgresql://u@h/db?sslmode=disable"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
-			d, dsn := models.ParseDatabaseURL(tt.raw)
+			d, dsn := database.ParseDatabaseURL(tt.raw)
 			if d != tt.dialect || dsn != tt.dsn {
 				t.Fatalf("got %s %q, want %s %q", d, dsn, tt.dialect, tt.dsn)
 			}
@@ -37,12 +37,12 @@ func TestParseDatabaseURL(t *testing.T) {
 }
 
 func TestSQLitePragmas(t *testing.T) {
-	modelstest.Only(t, models.SQLite)
-	db, err := models.Open("sqlite://" + filepath.Join(t.TempDir(), "sub", "n.db"))
+	modelstest.Only(t, database.SQLite)
+	db, err := database.Open("sqlite://" + filepath.Join(t.TempDir(), "sub", "n.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000"} {
 		var got string
 		if err := db.Raw("PRAGMA " + pragma).Scan(&got).Error; err != nil {
@@ -59,7 +59,7 @@ func TestSQLitePragmas(t *testing.T) {
 }
 
 func TestOpenRefusesMemory(t *testing.T) {
-	if _, err := models.Open(":memory:"); err == nil {
+	if _, err := database.Open(":memory:"); err == nil {
 		t.Fatal("in-memory SQLite accepted; WAL needs a file")
 	}
 }
@@ -79,27 +79,6 @@ func TestMigrateTwiceAndPending(t *testing.T) {
 	}
 }
 
-func TestAuditLogIsAppendOnly(t *testing.T) {
-	db := modelstest.NewDB(t)
-	s := models.NewStore(db)
-	name, city := "P", "부산광역시"
-	if _, err := s.CreateProgram(t.Context(), modelstest.System, models.ProgramInput{Name: &name, City: &city,
-		StartsOn: ptrDate("2025-09-01"), EndsOn: ptrDate("2025-12-01")}); err != nil {
-		t.Fatal(err)
-	}
-	var n int64
-	db.Model(&models.AuditEvent{}).Count(&n)
-	if n != 1 {
-		t.Fatalf("%d audit events, want 1", n)
-	}
-	if err := db.Exec("UPDATE audit_events SET action = 'x'").Error; err == nil {
-		t.Error("UPDATE of audit_events succeeded")
-	}
-	if err := db.Exec("DELETE FROM audit_events").Error; err == nil {
-		t.Error("DELETE of audit_events succeeded")
-	}
-}
-
 // Instances that start together each migrate; the migrations run once and
 // every instance finds the schema complete.
 func TestMigrateConcurrently(t *testing.T) {
@@ -107,11 +86,11 @@ func TestMigrateConcurrently(t *testing.T) {
 	const instances = 4
 	dbs := make([]*gorm.DB, instances)
 	for i := range dbs {
-		db, err := models.Open(url)
+		db, err := database.Open(url)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { models.Close(db) })
+		t.Cleanup(func() { database.Close(db) })
 		dbs[i] = db
 	}
 	errs := make(chan error, instances)
@@ -150,13 +129,13 @@ func TestMigrateConcurrently(t *testing.T) {
 // A PostgreSQL pool of one connection still migrates: the advisory lock and
 // the migrations share one connection.
 func TestPostgresPool(t *testing.T) {
-	modelstest.Only(t, models.Postgres)
+	modelstest.Only(t, database.Postgres)
 	url := modelstest.NewDatabaseURL(t)
-	db, err := models.OpenWithPool(url, models.Pool{MaxOpenConns: 1, MaxIdleConns: 1, ConnMaxLifetime: time.Minute})
+	db, err := database.OpenWithPool(url, database.Pool{MaxOpenConns: 1, MaxIdleConns: 1, ConnMaxLifetime: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer models.Close(db)
+	defer database.Close(db)
 	sqlDB, _ := db.DB()
 	if n := sqlDB.Stats().MaxOpenConnections; n != 1 {
 		t.Fatalf("max open connections %d, want 1", n)

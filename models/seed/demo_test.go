@@ -1,4 +1,4 @@
-package models_test
+package seed_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/nalgae/nalgae/models/civil"
 	"github.com/nalgae/nalgae/models/kpi"
 	"github.com/nalgae/nalgae/models/modelstest"
+	"github.com/nalgae/nalgae/models/seed"
 )
 
 // The founding story's headline sentences (SPEC §4, §9).
@@ -32,10 +33,10 @@ func demoStore(t *testing.T) *models.Store {
 	return s
 }
 
-func seedDemo(t *testing.T, s *models.Store) []models.DemoLogin {
+func seedDemo(t *testing.T, s *models.Store) []seed.DemoLogin {
 	t.Helper()
 	start := time.Now()
-	logins, err := models.SeedDemo(context.Background(), s)
+	logins, err := seed.Demo(context.Background(), s)
 	if err != nil {
 		t.Fatalf("SeedDemo: %v", err)
 	}

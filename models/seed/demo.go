@@ -1,8 +1,12 @@
-package models
+// Package seed loads data through the Store's one bulk write path (models.Loader):
+// the demo program of the founding story (SPEC §9) and deterministic synthetic
+// programs for benchmarks (nalgae seed --scale N).
+package seed
 
 import (
 	"cmp"
 	"context"
+	cryptorand "crypto/rand"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -10,14 +14,13 @@ import (
 	"sync"
 	"time"
 
-	"gorm.io/gorm"
-
+	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/civil"
 )
 
 // DemoLogin is a demo user's credentials, printed by `nalgae seed --demo`.
 type DemoLogin struct {
-	Role     Role
+	Role     models.Role
 	Email    string
 	Password string
 }
@@ -26,24 +29,24 @@ type DemoLogin struct {
 // them. The passwords are public on purpose: they are printed by the seed
 // command and belong on a demo instance only.
 var demoLogins = []DemoLogin{
-	{RoleAdmin, "admin@demo.nalgae.kr", "demo-admin-2026"},
-	{RoleProfessor, "professor@demo.nalgae.kr", "demo-professor-2026"},
-	{RoleStudent, "student@demo.nalgae.kr", "demo-student-2026"},
-	{RoleMerchant, "merchant@demo.nalgae.kr", "demo-merchant-2026"},
-	{RoleCity, "city@demo.nalgae.kr", "demo-city-2026"},
+	{models.RoleAdmin, "admin@demo.nalgae.kr", "demo-admin-2026"},
+	{models.RoleProfessor, "professor@demo.nalgae.kr", "demo-professor-2026"},
+	{models.RoleStudent, "student@demo.nalgae.kr", "demo-student-2026"},
+	{models.RoleMerchant, "merchant@demo.nalgae.kr", "demo-merchant-2026"},
+	{models.RoleCity, "city@demo.nalgae.kr", "demo-city-2026"},
 }
 
 // demoNames are the demo logins' display names, by role.
-var demoNames = map[Role]string{
-	RoleAdmin:     "날개 관리자",
-	RoleProfessor: "정해원",
-	RoleStudent:   "박서연",
-	RoleMerchant:  "이도현",
-	RoleCity:      "최지훈",
+var demoNames = map[models.Role]string{
+	models.RoleAdmin:     "날개 관리자",
+	models.RoleProfessor: "정해원",
+	models.RoleStudent:   "박서연",
+	models.RoleMerchant:  "이도현",
+	models.RoleCity:      "최지훈",
 }
 
 // demoProgram is the program of the founding story (SPEC §9).
-var demoProgram = ProgramInput{
+var demoProgram = models.ProgramInput{
 	Name:       ptr("2026 부산 소상공인 디지털 전환 (콘텐츠마케팅)"),
 	City:       ptr("부산광역시"),
 	University: ptr("국립부경대학교"),
@@ -51,7 +54,7 @@ var demoProgram = ProgramInput{
 	Course:     ptr("콘텐츠마케팅"),
 	StartsOn:   ptr(civil.MustParse("2026-09-01")),
 	EndsOn:     ptr(civil.MustParse("2026-12-18")),
-	Status:     ptr(ProgramActive),
+	Status:     ptr(models.ProgramActive),
 }
 
 // demoTeam is one student–merchant team with the work it did.
@@ -70,7 +73,7 @@ type demoTeam struct {
 // sales-growth windows never reach "today" and the headline figures do not
 // change with the date the demo is looked at.
 type demoCampaign struct {
-	kind       Kind
+	kind       models.Kind
 	name       string
 	from, to   string
 	budget     int64
@@ -139,105 +142,105 @@ var demoTeams = []demoTeam{
 		merchant: "이도공감", category: "텐트/캠핑", region: "부산 강서구", storeSlug: "idogonggam", offline: true,
 		ownerLogin: true, studentLogin: true, students: []string{"김도윤", "이하은"},
 		campaigns: []demoCampaign{
-			{kind: KindLiveCommerce, name: "쇼핑라이브 가을 캠핑 기획전", from: "2026-10-01", to: "2026-10-31",
+			{kind: models.KindLiveCommerce, name: "쇼핑라이브 가을 캠핑 기획전", from: "2026-10-01", to: "2026-10-31",
 				ctrBP: 1200, cvrBP: 350, aov: 185_000, trendFrom: 70, trendTo: 130,
 				live: &demoLive{weekdays: []time.Weekday{time.Thursday, time.Sunday}, viewers: 1800, replayViewers: 150, durationMin: 60, durationMax: 90}},
-			{kind: KindSearchAd, name: "파워링크 캠핑용품 키워드", from: "2026-10-08", to: "2026-10-31", budget: 800_000, targetRoas: 200,
+			{kind: models.KindSearchAd, name: "파워링크 캠핑용품 키워드", from: "2026-10-08", to: "2026-10-31", budget: 800_000, targetRoas: 200,
 				spendPerDay: 30_000, cpc: 650, ctrBP: 160, cvrBP: 80, roasPct: 185, trendFrom: 90, trendTo: 110},
-			{kind: KindShortClip, name: "숏클립 텐트 설치 꿀팁", from: "2026-10-12", to: "2026-10-31",
+			{kind: models.KindShortClip, name: "숏클립 텐트 설치 꿀팁", from: "2026-10-12", to: "2026-10-31",
 				impressionsPerDay: 3500, ctrBP: 120, cvrBP: 150, aov: 120_000, trendFrom: 60, trendTo: 140},
 		},
-		sales: demoSales{channel: ChannelAll, aov: 165_000, pendingLast: true,
+		sales: demoSales{channel: models.ChannelAll, aov: 165_000, pendingLast: true,
 			amounts: []int64{16_830_000, 17_540_000, 18_600_000, 19_400_000, 45_400_000, 24_860_000}},
 	},
 	{
 		merchant: "아뮤즈마켓", category: "여성의류", region: "부산 부산진구", storeSlug: "amusemarket", offline: true,
 		students: []string{"정민준", "최지우", "한예린"},
 		campaigns: []demoCampaign{
-			{kind: KindShoppingAd, name: "쇼핑검색광고 가을 니트·아우터", from: "2026-09-14", to: "2026-11-15", budget: 3_000_000, targetRoas: 500,
+			{kind: models.KindShoppingAd, name: "쇼핑검색광고 가을 니트·아우터", from: "2026-09-14", to: "2026-11-15", budget: 3_000_000, targetRoas: 500,
 				spendPerDay: 42_000, cpc: 210, ctrBP: 90, cvrBP: 360, roasPct: 629, trendFrom: 80, trendTo: 120},
-			{kind: KindSearchAd, name: "파워링크 서면 여성의류 키워드", from: "2026-09-21", to: "2026-11-15", budget: 1_000_000, targetRoas: 300,
+			{kind: models.KindSearchAd, name: "파워링크 서면 여성의류 키워드", from: "2026-09-21", to: "2026-11-15", budget: 1_000_000, targetRoas: 300,
 				spendPerDay: 15_000, cpc: 480, ctrBP: 210, cvrBP: 240, roasPct: 312, trendFrom: 90, trendTo: 110},
 		},
-		sales: demoSales{channel: ChannelAll, perDay: 560_000, growthPct: 75, aov: 42_000},
+		sales: demoSales{channel: models.ChannelAll, perDay: 560_000, growthPct: 75, aov: 42_000},
 	},
 	{
 		merchant: "밀리웨어", category: "밀리터리 캐주얼 의류", region: "부산 금정구", storeSlug: "milliware", offline: false,
 		students: []string{"윤서준", "강수아"},
 		campaigns: []demoCampaign{
-			{kind: KindSmartStore, name: "스마트스토어 상세페이지·리뷰 이벤트 개편", from: "2026-09-07", to: "2026-11-20",
+			{kind: models.KindSmartStore, name: "스마트스토어 상세페이지·리뷰 이벤트 개편", from: "2026-09-07", to: "2026-11-20",
 				impressionsPerDay: 4200, ctrBP: 450, cvrBP: 280, aov: 52_000, trendFrom: 80, trendTo: 125},
-			{kind: KindShoppingAd, name: "쇼핑검색광고 카고팬츠·야상", from: "2026-10-05", to: "2026-11-20", budget: 1_300_000, targetRoas: 250,
+			{kind: models.KindShoppingAd, name: "쇼핑검색광고 카고팬츠·야상", from: "2026-10-05", to: "2026-11-20", budget: 1_300_000, targetRoas: 250,
 				spendPerDay: 25_000, cpc: 190, ctrBP: 80, cvrBP: 100, roasPct: 218, trendFrom: 85, trendTo: 115},
 		},
-		sales: demoSales{channel: ChannelOnline, perDay: 380_000, growthPct: 41, aov: 54_000},
+		sales: demoSales{channel: models.ChannelOnline, perDay: 380_000, growthPct: 41, aov: 54_000},
 	},
 	{
 		merchant: "앤더이어", category: "액세서리/귀걸이", region: "부산 수영구", storeSlug: "andtheear", offline: true,
 		students: []string{"임채원", "오지호", "서유나"},
 		campaigns: []demoCampaign{
-			{kind: KindSearchAd, name: "파워링크 수제 귀걸이·선물 키워드", from: "2026-09-15", to: "2026-11-15", budget: 1_200_000, targetRoas: 250,
+			{kind: models.KindSearchAd, name: "파워링크 수제 귀걸이·선물 키워드", from: "2026-09-15", to: "2026-11-15", budget: 1_200_000, targetRoas: 250,
 				spendPerDay: 18_000, cpc: 320, ctrBP: 190, cvrBP: 310, roasPct: 176, trendFrom: 85, trendTo: 115},
-			{kind: KindSNS, name: "인스타그램 착용샷 릴스", from: "2026-09-22", to: "2026-11-15",
+			{kind: models.KindSNS, name: "인스타그램 착용샷 릴스", from: "2026-09-22", to: "2026-11-15",
 				impressionsPerDay: 5000, ctrBP: 90, cvrBP: 200, aov: 29_000, trendFrom: 60, trendTo: 150},
 		},
-		sales: demoSales{channel: ChannelAll, perDay: 210_000, growthPct: 150, aov: 27_000},
+		sales: demoSales{channel: models.ChannelAll, perDay: 210_000, growthPct: 150, aov: 27_000},
 	},
 	{
 		merchant: "바다담은어묵", category: "수제어묵", region: "부산 영도구", storeSlug: "badadameun", offline: true,
 		students: []string{"조현우", "신다은"},
 		campaigns: []demoCampaign{
-			{kind: KindLiveCommerce, name: "쇼핑라이브 수제어묵 선물세트", from: "2026-10-06", to: "2026-11-14",
+			{kind: models.KindLiveCommerce, name: "쇼핑라이브 수제어묵 선물세트", from: "2026-10-06", to: "2026-11-14",
 				ctrBP: 1400, cvrBP: 600, aov: 38_000, trendFrom: 70, trendTo: 130,
 				live: &demoLive{weekdays: []time.Weekday{time.Tuesday, time.Saturday}, viewers: 1200, replayViewers: 110, durationMin: 50, durationMax: 70}},
-			{kind: KindSearchAd, name: "파워링크 부산어묵 선물 키워드", from: "2026-10-13", to: "2026-11-14", budget: 900_000, targetRoas: 200,
+			{kind: models.KindSearchAd, name: "파워링크 부산어묵 선물 키워드", from: "2026-10-13", to: "2026-11-14", budget: 900_000, targetRoas: 200,
 				spendPerDay: 22_000, cpc: 420, ctrBP: 230, cvrBP: 350, roasPct: 168, trendFrom: 90, trendTo: 115},
 		},
-		sales: demoSales{channel: ChannelAll, perDay: 450_000, growthPct: 125, aov: 31_000},
+		sales: demoSales{channel: models.ChannelAll, perDay: 450_000, growthPct: 125, aov: 31_000},
 	},
 	{
 		merchant: "흰여울로스터리", category: "커피 원두", region: "부산 영도구", storeSlug: "huinyeoul-roastery", offline: true,
 		students: []string{"배지훈", "송하린", "권나연"},
 		campaigns: []demoCampaign{
-			{kind: KindSearchAd, name: "파워링크 스페셜티 원두 키워드", from: "2026-09-08", to: "2026-10-31", budget: 1_100_000, targetRoas: 250,
+			{kind: models.KindSearchAd, name: "파워링크 스페셜티 원두 키워드", from: "2026-09-08", to: "2026-10-31", budget: 1_100_000, targetRoas: 250,
 				spendPerDay: 20_000, cpc: 380, ctrBP: 200, cvrBP: 420, roasPct: 205, trendFrom: 85, trendTo: 115},
-			{kind: KindSNS, name: "인스타그램 흰여울 카페 브이로그", from: "2026-09-08", to: "2026-11-20",
+			{kind: models.KindSNS, name: "인스타그램 흰여울 카페 브이로그", from: "2026-09-08", to: "2026-11-20",
 				impressionsPerDay: 3800, ctrBP: 70, cvrBP: 250, aov: 21_000, trendFrom: 70, trendTo: 140},
-			{kind: KindSearchAd, name: "파워링크 원두 정기배송 (11월)", from: "2026-11-01", to: "2026-11-20", budget: 500_000, targetRoas: 250,
+			{kind: models.KindSearchAd, name: "파워링크 원두 정기배송 (11월)", from: "2026-11-01", to: "2026-11-20", budget: 500_000, targetRoas: 250,
 				spendPerDay: 21_000, cpc: 400, ctrBP: 210, cvrBP: 450, roasPct: 214, trendFrom: 95, trendTo: 105, inReview: 4},
 		},
-		sales: demoSales{channel: ChannelAll, perDay: 330_000, growthPct: 22, aov: 23_000},
+		sales: demoSales{channel: models.ChannelAll, perDay: 330_000, growthPct: 22, aov: 23_000},
 	},
 	{
 		merchant: "광안리수제화", category: "수제화", region: "부산 수영구", storeSlug: "gwangalli-shoes", offline: true,
 		students: []string{"문서윤", "장우진"},
 		campaigns: []demoCampaign{
-			{kind: KindShoppingAd, name: "쇼핑검색광고 수제 로퍼·첼시부츠", from: "2026-09-21", to: "2026-11-08", budget: 1_400_000, targetRoas: 200,
+			{kind: models.KindShoppingAd, name: "쇼핑검색광고 수제 로퍼·첼시부츠", from: "2026-09-21", to: "2026-11-08", budget: 1_400_000, targetRoas: 200,
 				spendPerDay: 26_000, cpc: 280, ctrBP: 70, cvrBP: 35, roasPct: 163, trendFrom: 85, trendTo: 115},
 		},
-		sales: demoSales{channel: ChannelAll, perDay: 520_000, growthPct: 125, aov: 138_000},
+		sales: demoSales{channel: models.ChannelAll, perDay: 520_000, growthPct: 125, aov: 138_000},
 	},
 	{
 		merchant: "동래명가한과", category: "전통한과", region: "부산 동래구", storeSlug: "dongnae-hangwa", offline: true,
 		students: []string{"홍지민", "노하람", "유건우"},
 		campaigns: []demoCampaign{
-			{kind: KindSmartStore, name: "스마트스토어 추석 선물세트 기획전", from: "2026-09-01", to: "2026-11-20",
+			{kind: models.KindSmartStore, name: "스마트스토어 추석 선물세트 기획전", from: "2026-09-01", to: "2026-11-20",
 				impressionsPerDay: 2600, ctrBP: 520, cvrBP: 300, aov: 45_000, trendFrom: 100, trendTo: 100},
-			{kind: KindSearchAd, name: "파워링크 한과 선물세트 키워드", from: "2026-09-03", to: "2026-11-20", budget: 1_300_000, targetRoas: 200,
+			{kind: models.KindSearchAd, name: "파워링크 한과 선물세트 키워드", from: "2026-09-03", to: "2026-11-20", budget: 1_300_000, targetRoas: 200,
 				spendPerDay: 17_000, cpc: 350, ctrBP: 250, cvrBP: 150, roasPct: 172, trendFrom: 95, trendTo: 105},
 		},
-		sales: demoSales{channel: ChannelAll, perDay: 400_000, growthPct: 46, aov: 41_000},
+		sales: demoSales{channel: models.ChannelAll, perDay: 400_000, growthPct: 46, aov: 41_000},
 	},
 	{
 		merchant: "기장바다미역", category: "건미역·해조류", region: "부산 기장군", storeSlug: "gijang-miyeok", offline: true,
 		students: []string{"김나은", "이준서"},
 		campaigns: []demoCampaign{
-			{kind: KindShortClip, name: "숏클립 기장 미역 손질·요리", from: "2026-09-28", to: "2026-11-20",
+			{kind: models.KindShortClip, name: "숏클립 기장 미역 손질·요리", from: "2026-09-28", to: "2026-11-20",
 				impressionsPerDay: 4500, ctrBP: 110, cvrBP: 300, aov: 26_000, trendFrom: 50, trendTo: 160},
-			{kind: KindSmartStore, name: "스마트스토어 산지직송 상품 구성 개편", from: "2026-10-05", to: "2026-11-20",
+			{kind: models.KindSmartStore, name: "스마트스토어 산지직송 상품 구성 개편", from: "2026-10-05", to: "2026-11-20",
 				impressionsPerDay: 1800, ctrBP: 600, cvrBP: 350, aov: 28_000, trendFrom: 90, trendTo: 120},
 		},
-		sales: demoSales{channel: ChannelAll, perDay: 260_000, growthPct: 36, aov: 27_000},
+		sales: demoSales{channel: models.ChannelAll, perDay: 260_000, growthPct: 36, aov: 27_000},
 	},
 }
 
@@ -258,9 +261,8 @@ const demoSource = "demo"
 //   - the ~960 approved daily entries, in bulk with one "import" event per
 //     campaign: creating, submitting and approving each through the Store
 //     made the seed take about 10 s instead of 2.
-func SeedDemo(ctx context.Context, s *Store) ([]DemoLogin, error) {
-	db := s.db.WithContext(ctx)
-	if seeded, err := demoSeeded(db); err != nil {
+func Demo(ctx context.Context, s *models.Store) ([]DemoLogin, error) {
+	if seeded, err := demoSeeded(ctx, s); err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	} else if seeded {
 		return slices.Clone(demoLogins), nil
@@ -269,12 +271,11 @@ func SeedDemo(ctx context.Context, s *Store) ([]DemoLogin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
-	err = db.Transaction(func(tx *gorm.DB) error {
-		if seeded, err := demoSeeded(tx); err != nil || seeded {
+	err = s.Load(ctx, func(l *models.Loader) error {
+		if seeded, err := l.Exists(&models.User{}, "email = ?", demoLogins[0].Email); err != nil || seeded {
 			return err // another seed got there first
 		}
-		// The Store methods open savepoints inside this transaction.
-		seeder := &demoSeeder{ctx: ctx, tx: tx, s: &Store{db: tx, today: s.today}, hashes: hashes}
+		seeder := &demoSeeder{ctx: ctx, l: l, s: l.Store, hashes: hashes}
 		return seeder.run()
 	})
 	if err != nil {
@@ -284,12 +285,17 @@ func SeedDemo(ctx context.Context, s *Store) ([]DemoLogin, error) {
 }
 
 // demoSeeded reports whether the demo's admin login exists.
-func demoSeeded(db *gorm.DB) (bool, error) {
-	var n int64
-	if err := db.Model(&User{}).Where("email = ?", demoLogins[0].Email).Count(&n).Error; err != nil {
+func demoSeeded(ctx context.Context, s *models.Store) (bool, error) {
+	seeded := false
+	err := s.Load(ctx, func(l *models.Loader) error {
+		var err error
+		seeded, err = l.Exists(&models.User{}, "email = ?", demoLogins[0].Email)
+		return err
+	})
+	if err != nil {
 		return false, fmt.Errorf("look for the demo: %w", err)
 	}
-	return n > 0, nil
+	return seeded, nil
 }
 
 // demoPasswordHashes hashes the demo logins' passwords, in their order, and
@@ -300,12 +306,12 @@ func demoPasswordHashes() ([]string, error) {
 	for _, l := range demoLogins {
 		passwords = append(passwords, l.Password)
 	}
-	passwords = append(passwords, newToken())
+	passwords = append(passwords, cryptorand.Text())
 	hashes := make([]string, len(passwords))
 	errs := make([]error, len(passwords))
 	var wg sync.WaitGroup
 	for i, pw := range passwords {
-		wg.Go(func() { hashes[i], errs[i] = HashPassword(pw) })
+		wg.Go(func() { hashes[i], errs[i] = models.HashPassword(pw) })
 	}
 	wg.Wait()
 	return hashes, errors.Join(errs...)
@@ -314,18 +320,18 @@ func demoPasswordHashes() ([]string, error) {
 // demoSeeder carries what the seed has created so far.
 type demoSeeder struct {
 	ctx    context.Context
-	tx     *gorm.DB
-	s      *Store
+	l      *models.Loader
+	s      *models.Store
 	hashes []string // demoPasswordHashes
 
-	admin, prof, owner Actor
+	admin, prof, owner models.Actor
 	cityID             uint64
-	studentLogin       *User
-	program            *Program
-	teams              []*Team
-	leaders            []Actor
-	campaigns          [][]*Campaign
-	returned           *MetricEntry
+	studentLogin       *models.User
+	program            *models.Program
+	teams              []*models.Team
+	leaders            []models.Actor
+	campaigns          [][]*models.Campaign
+	returned           *models.MetricEntry
 }
 
 func (d *demoSeeder) run() error {
@@ -348,37 +354,28 @@ func (d *demoSeeder) run() error {
 }
 
 func (d *demoSeeder) users() error {
-	created := map[Role]*User{}
-	d.admin = Actor{Role: RoleAdmin, IP: "seed"} // the command line, until the admin exists
+	created := map[models.Role]*models.User{}
+	d.admin = models.Actor{Role: models.RoleAdmin, IP: "seed"} // the command line, until the admin exists
 	for i, l := range demoLogins {
 		u, err := d.createUser(l.Email, demoNames[l.Role], l.Role, d.hashes[i])
 		if err != nil {
 			return err
 		}
 		created[l.Role] = u
-		if l.Role == RoleAdmin {
+		if l.Role == models.RoleAdmin {
 			d.admin.UserID = u.ID
 		}
 	}
-	d.prof = Actor{UserID: created[RoleProfessor].ID, Role: RoleProfessor, IP: "seed"}
-	d.owner = Actor{UserID: created[RoleMerchant].ID, Role: RoleMerchant, IP: "seed"}
-	d.studentLogin = created[RoleStudent]
-	d.cityID = created[RoleCity].ID
+	d.prof = models.Actor{UserID: created[models.RoleProfessor].ID, Role: models.RoleProfessor, IP: "seed"}
+	d.owner = models.Actor{UserID: created[models.RoleMerchant].ID, Role: models.RoleMerchant, IP: "seed"}
+	d.studentLogin = created[models.RoleStudent]
+	d.cityID = created[models.RoleCity].ID
 	return nil
 }
 
 // createUser is CreateUser with the password already hashed.
-func (d *demoSeeder) createUser(email, name string, role Role, hash string) (*User, error) {
-	p := Problems{}
-	UserInput{Email: &email, Name: &name, Role: &role}.validate(p, false)
-	if err := p.Err(); err != nil {
-		return nil, fmt.Errorf("user %s: %w", email, err)
-	}
-	u := &User{Email: normalizeEmail(email), Name: name, Role: role, Locale: LocaleKo, PasswordHash: hash}
-	if err := d.tx.Create(u).Error; err != nil {
-		return nil, fmt.Errorf("user %s: %w", email, duplicate(err, "a user with this email"))
-	}
-	return u, appendAudit(d.tx, d.admin, audit{action: "create", entity: "user", entityID: u.ID, after: u})
+func (d *demoSeeder) createUser(email, name string, role models.Role, hash string) (*models.User, error) {
+	return d.l.CreateUser(d.admin, models.UserInput{Email: &email, Name: &name, Role: &role}, hash)
 }
 
 func (d *demoSeeder) programAndStaff() error {
@@ -388,7 +385,7 @@ func (d *demoSeeder) programAndStaff() error {
 	}
 	d.program = p
 	for _, id := range []uint64{d.prof.UserID, d.cityID} {
-		if _, err := d.s.AddStaff(d.ctx, d.admin, p.ID, id); err != nil {
+		if _, err := d.s.AddStaff(d.ctx, d.admin, p.ID, models.StaffInput{UserID: id}); err != nil {
 			return fmt.Errorf("staff: %w", err)
 		}
 	}
@@ -397,13 +394,13 @@ func (d *demoSeeder) programAndStaff() error {
 
 // students creates the teams' other students (student1@…, student2@…) and
 // returns them by team.
-func (d *demoSeeder) students() ([][]*User, error) {
-	out := make([][]*User, len(demoTeams))
+func (d *demoSeeder) students() ([][]*models.User, error) {
+	out := make([][]*models.User, len(demoTeams))
 	n := 0
 	for i, team := range demoTeams {
 		for _, name := range team.students {
 			n++
-			u, err := d.createUser(fmt.Sprintf("student%d@demo.nalgae.kr", n), name, RoleStudent, d.hashes[len(demoLogins)])
+			u, err := d.createUser(fmt.Sprintf("student%d@demo.nalgae.kr", n), name, models.RoleStudent, d.hashes[len(demoLogins)])
 			if err != nil {
 				return nil, err
 			}
@@ -413,8 +410,8 @@ func (d *demoSeeder) students() ([][]*User, error) {
 	return out, nil
 }
 
-func (d *demoSeeder) team(i int, spec demoTeam, students []*User) error {
-	in := MerchantInput{
+func (d *demoSeeder) team(i int, spec demoTeam, students []*models.User) error {
+	in := models.MerchantInput{
 		Name: ptr(spec.merchant), Category: ptr(spec.category), Region: ptr(spec.region),
 		SmartStoreURL: ptr("https://smartstore.naver.com/" + spec.storeSlug), HasOfflineStore: ptr(spec.offline),
 	}
@@ -425,24 +422,24 @@ func (d *demoSeeder) team(i int, spec demoTeam, students []*User) error {
 	if err != nil {
 		return fmt.Errorf("merchant: %w", err)
 	}
-	t, err := d.s.CreateTeam(d.ctx, d.prof, d.program.ID, TeamInput{Name: ptr(spec.merchant + " 팀"), MerchantID: &m.ID})
+	t, err := d.s.CreateTeam(d.ctx, d.prof, d.program.ID, models.TeamInput{Name: ptr(spec.merchant + " 팀"), MerchantID: &m.ID})
 	if err != nil {
 		return fmt.Errorf("create: %w", err)
 	}
 	members := students
 	if spec.studentLogin {
-		members = append([]*User{d.studentLogin}, students...)
+		members = append([]*models.User{d.studentLogin}, students...)
 	}
 	for j, u := range members {
-		role := MemberMember
+		role := models.MemberMember
 		if j == 0 {
-			role = MemberLeader
+			role = models.MemberLeader
 		}
 		if _, err := d.s.AddMember(d.ctx, d.prof, t.ID, u.ID, role); err != nil {
 			return fmt.Errorf("member %s: %w", u.Email, err)
 		}
 	}
-	leader := Actor{UserID: members[0].ID, Role: RoleStudent, IP: "seed"}
+	leader := models.Actor{UserID: members[0].ID, Role: models.RoleStudent, IP: "seed"}
 	d.teams = append(d.teams, t)
 	d.leaders = append(d.leaders, leader)
 	d.campaigns = append(d.campaigns, nil)
@@ -468,8 +465,8 @@ func (d *demoSeeder) team(i int, spec demoTeam, students []*User) error {
 	return d.sales(t, spec, leader)
 }
 
-func (c demoCampaign) input() CampaignInput {
-	in := CampaignInput{Kind: ptr(c.kind), Name: ptr(c.name), StartsOn: ptr(civil.MustParse(c.from)),
+func (c demoCampaign) input() models.CampaignInput {
+	in := models.CampaignInput{Kind: ptr(c.kind), Name: ptr(c.name), StartsOn: ptr(civil.MustParse(c.from)),
 		EndsOn: ptr(civil.MustParse(c.to)), BudgetKRW: ptr(c.budget)}
 	if c.targetRoas > 0 {
 		in.TargetRoasPct = ptr(ptr(c.targetRoas))
@@ -479,50 +476,31 @@ func (c demoCampaign) input() CampaignInput {
 
 // loadApproved writes a campaign's approved entries in one insert, as if the
 // team had imported them and the professor had approved them.
-func (d *demoSeeder) loadApproved(c *Campaign, t *Team, entries []MetricEntry) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	now := nowUTC()
-	for k := range entries {
-		e := &entries[k]
-		e.CampaignID, e.Status, e.Source = c.ID, StatusApproved, demoSource
-		e.ReviewedBy, e.ReviewedAt = ptr(d.prof.UserID), timePtr(now)
-		e.Version = 3 // created, submitted, approved
-		if err := e.validate(c.Kind, d.s.today()); err != nil {
-			return fmt.Errorf("entry of %s: %w", e.Date, err)
-		}
-	}
-	if err := d.tx.CreateInBatches(entries, 200).Error; err != nil {
-		return fmt.Errorf("insert entries: %w", err)
-	}
-	return appendAudit(d.tx, d.admin, audit{action: "import", entity: "metric", programID: t.ProgramID, after: map[string]any{
-		"campaign_id": c.ID, "source": demoSource, "status": StatusApproved,
-		"from": entries[0].Date, "to": entries[len(entries)-1].Date, "rows": len(entries),
-	}})
+func (d *demoSeeder) loadApproved(c *models.Campaign, t *models.Team, entries []models.MetricEntry) error {
+	return d.l.ImportApproved(d.admin, c, t.ProgramID, d.prof.UserID, demoSource, entries)
 }
 
 // review logs the last days of a campaign the way a student does and leaves
 // them for the professor: the first day's revenue was typed with an extra
 // zero, so the professor returned it; the others are submitted.
-func (d *demoSeeder) review(c *Campaign, leader Actor, entries []MetricEntry) error {
+func (d *demoSeeder) review(c *models.Campaign, leader models.Actor, entries []models.MetricEntry) error {
 	for k, e := range entries {
 		if k == 0 {
 			e.RevenueKRW *= 10
 		}
-		in := MetricInput{Date: &e.Date, SpendKRW: &e.SpendKRW, Impressions: &e.Impressions, Clicks: &e.Clicks,
+		in := models.MetricInput{Date: &e.Date, SpendKRW: &e.SpendKRW, Impressions: &e.Impressions, Clicks: &e.Clicks,
 			Conversions: &e.Conversions, RevenueKRW: &e.RevenueKRW, Viewers: e.Viewers, PeakViewers: e.PeakViewers,
 			Likes: e.Likes, Comments: e.Comments, DurationMin: e.DurationMin}
 		m, _, err := d.s.UpsertMetric(d.ctx, leader, c.ID, in)
 		if err != nil {
 			return fmt.Errorf("log %s: %w", e.Date, err)
 		}
-		if m, err = d.s.TransitionMetric(d.ctx, leader, m.ID, ActionSubmit, "", nil); err != nil {
+		if m, err = d.s.TransitionMetric(d.ctx, leader, m.ID, models.ActionSubmit, "", nil); err != nil {
 			return fmt.Errorf("submit %s: %w", e.Date, err)
 		}
 		if k == 0 {
 			note := "전환매출액이 다른 날의 10배 가까이 됩니다. 광고 보고서의 '전환매출액(원)'을 다시 확인해 주세요."
-			if d.returned, err = d.s.TransitionMetric(d.ctx, d.prof, m.ID, ActionReturn, note, nil); err != nil {
+			if d.returned, err = d.s.TransitionMetric(d.ctx, d.prof, m.ID, models.ActionReturn, note, nil); err != nil {
 				return fmt.Errorf("return %s: %w", e.Date, err)
 			}
 		}
@@ -533,7 +511,7 @@ func (d *demoSeeder) review(c *Campaign, leader Actor, entries []MetricEntry) er
 // sales records the merchant's monthly sales: entered and submitted by the
 // team leader, confirmed by the owner where the owner has a login, approved
 // by the professor.
-func (d *demoSeeder) sales(t *Team, spec demoTeam, leader Actor) error {
+func (d *demoSeeder) sales(t *models.Team, spec demoTeam, leader models.Actor) error {
 	amounts := spec.sales.amounts
 	if amounts == nil {
 		amounts = spec.sales.generated(spec.campaigns, rand.New(rand.NewPCG(2026, uint64(1000+len(d.teams)))))
@@ -541,23 +519,23 @@ func (d *demoSeeder) sales(t *Team, spec demoTeam, leader Actor) error {
 	for k, period := range demoSalesPeriods {
 		from, to := civil.MustParse(period[0]), civil.MustParse(period[1])
 		orders := (amounts[k] + spec.sales.aov/2) / spec.sales.aov
-		r, err := d.s.CreateSales(d.ctx, leader, t.ID, SalesInput{PeriodStart: &from, PeriodEnd: &to,
+		r, err := d.s.CreateSales(d.ctx, leader, t.ID, models.SalesInput{PeriodStart: &from, PeriodEnd: &to,
 			Channel: ptr(spec.sales.channel), SalesKRW: ptr(amounts[k]), Orders: &orders})
 		if err != nil {
 			return fmt.Errorf("sales %s: %w", from, err)
 		}
-		if _, err := d.s.TransitionSales(d.ctx, leader, r.ID, ActionSubmit, "", nil); err != nil {
+		if _, err := d.s.TransitionSales(d.ctx, leader, r.ID, models.ActionSubmit, "", nil); err != nil {
 			return fmt.Errorf("submit sales %s: %w", from, err)
 		}
 		if spec.ownerLogin {
-			if _, err := d.s.TransitionSales(d.ctx, d.owner, r.ID, ActionConfirm, "", nil); err != nil {
+			if _, err := d.s.TransitionSales(d.ctx, d.owner, r.ID, models.ActionConfirm, "", nil); err != nil {
 				return fmt.Errorf("confirm sales %s: %w", from, err)
 			}
 		}
 		if spec.sales.pendingLast && k == len(demoSalesPeriods)-1 {
 			continue
 		}
-		if _, err := d.s.TransitionSales(d.ctx, d.prof, r.ID, ActionApprove, "", nil); err != nil {
+		if _, err := d.s.TransitionSales(d.ctx, d.prof, r.ID, models.ActionApprove, "", nil); err != nil {
 			return fmt.Errorf("approve sales %s: %w", from, err)
 		}
 	}
@@ -570,24 +548,24 @@ func (d *demoSeeder) sales(t *Team, spec demoTeam, leader Actor) error {
 func (d *demoSeeder) feedback() error {
 	idogonggam, live := d.teams[0].ID, d.campaigns[0][0].ID
 	comments := []struct {
-		actor  Actor
+		actor  models.Actor
 		teamID uint64
-		in     CommentInput
+		in     models.CommentInput
 	}{
-		{d.prof, idogonggam, CommentInput{CampaignID: &live,
+		{d.prof, idogonggam, models.CommentInput{CampaignID: &live,
 			Body: "3회차 방송부터 시청자 대비 구매 전환이 확실히 좋아졌네요. 다음 방송에서는 텐트 설치 시연 시간을 늘려 보세요."}},
-		{d.leaders[0], idogonggam, CommentInput{CampaignID: &live,
+		{d.leaders[0], idogonggam, models.CommentInput{CampaignID: &live,
 			Body: "감사합니다! 다음 방송은 우중 캠핑 설치 시연으로 준비하겠습니다."}},
-		{d.owner, idogonggam, CommentInput{
+		{d.owner, idogonggam, models.CommentInput{
 			Body: "10월 매출 자료 확인했습니다. 라이브 방송 이후 쇼룸 방문 문의도 늘었어요."}},
 	}
 	if d.returned != nil {
 		teamID := d.teamOfCampaign(d.returned.CampaignID)
 		comments = append(comments, struct {
-			actor  Actor
+			actor  models.Actor
 			teamID uint64
-			in     CommentInput
-		}{d.leaders[d.teamIndex(teamID)], teamID, CommentInput{MetricID: &d.returned.ID,
+			in     models.CommentInput
+		}{d.leaders[d.teamIndex(teamID)], teamID, models.CommentInput{MetricID: &d.returned.ID,
 			Body: "죄송합니다, 보고서를 옮기면서 0을 하나 더 입력했네요. 확인 후 다시 제출하겠습니다."}})
 	}
 	for _, c := range comments {
@@ -597,12 +575,12 @@ func (d *demoSeeder) feedback() error {
 	}
 	evaluations := []struct {
 		team int
-		in   EvaluationInput
+		in   models.EvaluationInput
 	}{
-		{0, EvaluationInput{Scores: map[string]int{"planning": 18, "execution": 27, "results": 29, "collaboration": 18},
+		{0, models.EvaluationInput{Scores: map[string]int{"planning": 18, "execution": 27, "results": 29, "collaboration": 18},
 			Feedback:      ptr("라이브커머스 기획과 실행이 돋보였습니다. 방송 전후 매출 비교 근거를 꼼꼼히 남긴 점도 좋습니다."),
 			VisibleToTeam: ptr(true)}},
-		{1, EvaluationInput{Scores: map[string]int{"planning": 17, "execution": 28, "results": 30, "collaboration": 16},
+		{1, models.EvaluationInput{Scores: map[string]int{"planning": 17, "execution": 28, "results": 30, "collaboration": 16},
 			Feedback:      ptr("쇼핑검색광고 효율이 매우 높습니다. 최종 발표 후 공개 예정."),
 			VisibleToTeam: ptr(false)}},
 	}
@@ -648,7 +626,7 @@ func weekday(d civil.Date) time.Weekday {
 // entries makes up one entry per campaign day. Only integers are used, so
 // that the numbers are the same on every platform, and rng is a fixed-seed
 // PCG, so that they are the same on every run.
-func (c demoCampaign) entries(rng *rand.Rand) ([]MetricEntry, error) {
+func (c demoCampaign) entries(rng *rand.Rand) ([]models.MetricEntry, error) {
 	from, to := civil.MustParse(c.from), civil.MustParse(c.to)
 	n := to.DaysSince(from) + 1
 	noise := func(lo, hi int64) int64 { return lo + rng.Int64N(hi-lo+1) }
@@ -661,7 +639,7 @@ func (c demoCampaign) entries(rng *rand.Rand) ([]MetricEntry, error) {
 		}
 		return q
 	}
-	out := make([]MetricEntry, n)
+	out := make([]models.MetricEntry, n)
 	revenueWeights := make([]int64, n)
 	for i := range out {
 		day := from.AddDays(i)
@@ -669,7 +647,7 @@ func (c demoCampaign) entries(rng *rand.Rand) ([]MetricEntry, error) {
 		if n > 1 {
 			trend += (c.trendTo - c.trendFrom) * int64(i) / int64(n-1)
 		}
-		e := MetricEntry{Date: day}
+		e := models.MetricEntry{Date: day}
 		switch {
 		case c.live != nil:
 			c.liveDay(&e, trend, slices.Contains(c.live.weekdays, weekday(day)), noise, roundRandom)
@@ -705,7 +683,7 @@ func (c demoCampaign) entries(rng *rand.Rand) ([]MetricEntry, error) {
 // liveDay fills a live commerce day: a broadcast, or replays of earlier ones.
 // Live commerce costs the merchant a commission on sales, not ad spend, so
 // its spend is 0 and its ROAS is null.
-func (c demoCampaign) liveDay(e *MetricEntry, trend int64, broadcast bool, noise func(lo, hi int64) int64, roundRandom func(num, den int64) int64) {
+func (c demoCampaign) liveDay(e *models.MetricEntry, trend int64, broadcast bool, noise func(lo, hi int64) int64, roundRandom func(num, den int64) int64) {
 	var viewers, likes, comments, clickPct int64
 	if broadcast {
 		viewers = c.live.viewers * trend * noise(80, 120) / 10_000
@@ -731,7 +709,7 @@ func (c demoCampaign) liveDay(e *MetricEntry, trend int64, broadcast bool, noise
 // exactRoas spreads the campaign's revenue over its days with conversions so
 // that revenue is exactly roasPct % of spend. The spend total is first made a
 // multiple of 100 won, so that the revenue total is a whole number of won.
-func (c demoCampaign) exactRoas(entries []MetricEntry, revenueWeights []int64) error {
+func (c demoCampaign) exactRoas(entries []models.MetricEntry, revenueWeights []int64) error {
 	var spend int64
 	top := 0
 	for i, e := range entries {
@@ -816,3 +794,5 @@ func (sp demoSales) generated(campaigns []demoCampaign, rng *rand.Rand) []int64 
 	}
 	return out
 }
+
+func ptr[T any](v T) *T { return &v }

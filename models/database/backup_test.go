@@ -1,4 +1,4 @@
-package models_test
+package database_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
@@ -21,14 +22,14 @@ import (
 // acknowledged before it began, and is a consistent prefix of the writes: it
 // restores (by putting the file in place) into a working database.
 func TestBackupUnderWrites(t *testing.T) {
-	modelstest.Only(t, models.SQLite)
+	modelstest.Only(t, database.SQLite)
 	ctx := context.Background()
 	url := modelstest.NewDatabaseURL(t)
-	server, err := models.Open(url) // the running server's connection
+	server, err := database.Open(url) // the running server's connection
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer models.Close(server)
+	defer database.Close(server)
 	if err := migrations.Migrate(server); err != nil {
 		t.Fatal(err)
 	}
@@ -77,16 +78,16 @@ func TestBackupUnderWrites(t *testing.T) {
 	waitFor(30)
 
 	// The backup runs on its own connection, as `nalgae backup` does.
-	backupDB, err := models.Open(url)
+	backupDB, err := database.Open(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer models.Close(backupDB)
+	defer database.Close(backupDB)
 	path := filepath.Join(t.TempDir(), "backup.db")
 	mu.Lock()
 	before := slices.Clone(acked)
 	mu.Unlock()
-	if err := models.Backup(ctx, backupDB, path); err != nil {
+	if err := database.Backup(ctx, backupDB, path); err != nil {
 		t.Fatal(err)
 	}
 	after := ackedCount()
@@ -99,7 +100,7 @@ func TestBackupUnderWrites(t *testing.T) {
 	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("backup file: %v, mode %v; want 0600", err, st.Mode())
 	}
-	if err := models.Backup(ctx, backupDB, path); !errors.Is(err, fs.ErrExist) {
+	if err := database.Backup(ctx, backupDB, path); !errors.Is(err, fs.ErrExist) {
 		t.Fatalf("second backup to the same file: %v, want it refused", err)
 	}
 
@@ -108,11 +109,11 @@ func TestBackupUnderWrites(t *testing.T) {
 	if err := os.Rename(path, restoredPath); err != nil {
 		t.Fatal(err)
 	}
-	restored, err := models.Open(restoredPath)
+	restored, err := database.Open(restoredPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer models.Close(restored)
+	defer database.Close(restored)
 	var check string
 	if err := restored.Raw("PRAGMA integrity_check").Scan(&check).Error; err != nil || check != "ok" {
 		t.Fatalf("integrity_check: %q %v", check, err)
@@ -146,9 +147,9 @@ func TestBackupUnderWrites(t *testing.T) {
 }
 
 func TestBackupOnPostgresIsPgDump(t *testing.T) {
-	modelstest.Only(t, models.Postgres)
-	err := models.Backup(context.Background(), modelstest.NewDB(t), filepath.Join(t.TempDir(), "b.db"))
-	if !errors.Is(err, models.ErrBackupIsPgDump) {
+	modelstest.Only(t, database.Postgres)
+	err := database.Backup(context.Background(), modelstest.NewDB(t), filepath.Join(t.TempDir(), "b.db"))
+	if !errors.Is(err, database.ErrBackupIsPgDump) {
 		t.Fatalf("backup on PostgreSQL: %v, want ErrBackupIsPgDump", err)
 	}
 }
