@@ -11,6 +11,7 @@ import (
 
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 	"github.com/nalgae/nalgae/models/modelstest"
 	"github.com/nalgae/nalgae/models/searchad"
@@ -95,10 +96,10 @@ func TestNightlyPullOneInstance(t *testing.T) {
 // openTwice opens the database at url as an instance of its own would.
 func openTwice(t *testing.T, url string) *gorm.DB {
 	t.Helper()
-	db, err := models.OpenWithPool(url, models.Pool{MaxOpenConns: 4, MaxIdleConns: 2})
+	db, err := database.OpenWithPool(url, database.Pool{MaxOpenConns: 4, MaxIdleConns: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { models.Close(db) })
+	t.Cleanup(func() { database.Close(db) })
 	return db
 }

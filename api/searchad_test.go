@@ -14,6 +14,7 @@ import (
 
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/modelstest"
 	"github.com/nalgae/nalgae/models/searchad"
 	"github.com/nalgae/nalgae/models/searchad/searchadfake"
@@ -181,7 +182,7 @@ func TestSearchAdLinkAndPull(t *testing.T) {
 		t.Errorf("/metrics lacks the refused pull")
 	}
 	assertNoSecret(t, "the log", logs.String())
-	if models.DialectOf(db) == models.SQLite {
+	if database.DialectOf(db) == database.SQLite {
 		path := modelsDatabasePath(t, db)
 		for _, suffix := range []string{"", "-wal"} {
 			raw, err := os.ReadFile(path + suffix)

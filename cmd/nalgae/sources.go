@@ -15,6 +15,7 @@ import (
 	_ "gocloud.dev/blob/s3blob"   // s3:// evidence storage, for several instances
 
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/searchad"
 	"github.com/nalgae/nalgae/models/secretbox"
 )
@@ -145,8 +146,8 @@ func (sc *sourcesConfig) apply(store *models.Store) {
 // dataDir is where a development instance keeps its files: beside a SQLite
 // database, else ./data.
 func dataDir(cfg config) string {
-	dialect, path := models.ParseDatabaseURL(cfg.databaseURL)
-	if dialect == models.SQLite {
+	dialect, path := database.ParseDatabaseURL(cfg.databaseURL)
+	if dialect == database.SQLite {
 		return filepath.Dir(path)
 	}
 	return "data"
