@@ -360,6 +360,16 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 		{method: "POST", path: "/api/v1/campaigns/:id/imports", url: v1("/campaigns/%d/imports?dry_run=false", w.CampaignA1.ID),
 			want: "415 415 404 415 404 403 403 404 401"},
 
+		{method: "GET", path: "/api/v1/campaigns/:id/searchad-link", url: v1("/campaigns/%d/searchad-link", w.CampaignA1.ID),
+			setup: linkCampaign(w.CampaignA1.ID), want: "200 200 404 200 404 200 200 404 401"},
+		{method: "PUT", path: "/api/v1/campaigns/:id/searchad-link", url: v1("/campaigns/%d/searchad-link", w.CampaignA1.ID),
+			body: linkBody(fakeSecret), want: "200 200 404 200 404 403 403 404 401"},
+		{method: "DELETE", path: "/api/v1/campaigns/:id/searchad-link", url: v1("/campaigns/%d/searchad-link", w.CampaignA1.ID),
+			setup: linkCampaign(w.CampaignA1.ID), want: "204 204 404 204 404 403 403 404 401"},
+		{method: "POST", path: "/api/v1/campaigns/:id/searchad-pull", url: v1("/campaigns/%d/searchad-pull", w.CampaignA1.ID),
+			body:  map[string]any{"from": "2025-10-01", "to": "2025-10-05", "dry_run": true},
+			setup: linkCampaign(w.CampaignA1.ID), want: "200 200 404 200 404 403 403 404 401"},
+
 		{method: "GET", path: "/api/v1/metrics/:id", url: v1("/metrics/%d", w.MetricDraft.ID),
 			want: "200 200 404 200 404 200 200 404 401"},
 		{method: "PATCH", path: "/api/v1/metrics/:id", url: v1("/metrics/%d", w.MetricDraft.ID),

@@ -48,6 +48,7 @@ func errorResponse(err error) (int, ErrorBody) {
 		aerr *apiError
 		herr *echo.HTTPError
 		terr *models.ThrottledError
+		uerr *models.UpstreamError
 	)
 	body := func(code, msg string) ErrorBody { return ErrorBody{ErrorDetail{Code: code, Message: msg}} }
 	switch {
@@ -61,6 +62,8 @@ func errorResponse(err error) (int, ErrorBody) {
 		return http.StatusConflict, b
 	case errors.As(err, &terr):
 		return http.StatusTooManyRequests, body("rate_limited", fmt.Sprintf("Too many failed logins; try again in %d seconds.", terr.RetrySeconds()))
+	case errors.As(err, &uerr):
+		return http.StatusBadGateway, body(uerr.Code, uerr.Message)
 	case errors.As(err, &aerr):
 		return aerr.status, body(aerr.code, aerr.message)
 	case errors.Is(err, models.ErrNotFound):

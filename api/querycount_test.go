@@ -126,6 +126,8 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 		}
 	}
 	w.ids["user"] = w.users[models.RoleStudent].ID
+	must(db.Create(&models.SearchAdLink{CampaignID: w.ids["campaign"], CustomerID: "1", SearchAdCampaignID: "cmp-1",
+		APIKeySealed: "sealed", SecretKeySealed: "sealed", Version: 1}).Error)
 	count := func(*gorm.DB) { w.queries.Add(1) }
 	cb := db.Callback()
 	must(cb.Create().After("*").Register("count:create", count))

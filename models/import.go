@@ -78,6 +78,12 @@ type importRun struct {
 	result   *ImportResult
 	errors   []imports.Issue
 	warnings []imports.Issue
+	// pulled marks a SearchAd pull (searchad_pull.go): its rows' source is
+	// "searchad-api", and an approved day is left as it is, with a warning,
+	// whoever pulls (SPEC §14.1).
+	pulled bool
+	// auditExtra is added to the import's audit event.
+	auditExtra map[string]any
 }
 
 func newImportRun(file ImportFile, p *imports.Parsed, dryRun bool) *importRun {
@@ -88,6 +94,9 @@ func newImportRun(file ImportFile, p *imports.Parsed, dryRun bool) *importRun {
 
 // source is what an imported row's source says: the file it came from.
 func (r *importRun) source() string {
+	if r.pulled {
+		return SourceSearchAdAPI
+	}
 	name := strings.Map(func(c rune) rune {
 		if unicode.IsControl(c) {
 			return -1
@@ -225,8 +234,22 @@ func (s *Store) ImportMetrics(ctx context.Context, actor Actor, campaignID uint6
 		return nil, err
 	}
 	run := newImportRun(file, parsed, dryRun)
-	run.result.Days = len(parsed.Days)
-	err = s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+	if err := s.applyDays(ctx, actor, campaignID, run, nil); err != nil {
+		return nil, err
+	}
+	// Counting completed imports for Prometheus goes here.
+	return run.result, nil
+}
+
+// applyDays is the one way days reach a campaign's entries, from a file or
+// from a SearchAd pull: in one transaction, all or nothing, a preview
+// rolled back. (The locks of SPEC §11.3 belong here, so that they hold for
+// pulls as for files.) also, when not nil, runs in the same transaction
+// after an apply that was not refused.
+func (s *Store) applyDays(ctx context.Context, actor Actor, campaignID uint64, run *importRun, also func(tx *gorm.DB) error) error {
+	run.result.Days = len(run.parsed.Days)
+	target := map[string]any{"campaign_id": campaignID}
+	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
 		c, t, rel, err := loadCampaign(tx, actor, campaignID)
 		if err != nil {
 			return nil, err
@@ -234,19 +257,25 @@ func (s *Store) ImportMetrics(ctx context.Context, actor Actor, campaignID uint6
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
-		if err := checkImportKind(parsed.Layout, c.Kind); err != nil {
+		if err := checkImportKind(run.parsed.Layout, c.Kind); err != nil {
 			return nil, err
 		}
 		if err := s.upsertDays(tx, run, rel, c); err != nil {
 			return nil, err
 		}
-		return run.finish("metric", t.ProgramID, map[string]any{"campaign_id": c.ID})
+		for k, v := range run.auditExtra {
+			target[k] = v
+		}
+		events, err := run.finish("metric", t.ProgramID, target)
+		if err == nil && also != nil {
+			err = also(tx)
+		}
+		return events, err
 	})
 	if err != nil && !errors.Is(err, errRollback) {
-		return nil, err
+		return err
 	}
-	// Counting completed imports for Prometheus goes here.
-	return run.result, nil
+	return nil
 }
 
 // checkImportKind keeps each layout to the campaigns it reports.
@@ -296,6 +325,11 @@ func (s *Store) upsertDays(tx *gorm.DB, run *importRun, rel relation, c *Campaig
 			changed := *m
 			in.apply(&changed)
 			if sameFigures(&changed, m) {
+				run.result.Unchanged++
+				continue
+			}
+			if run.pulled && m.Status == StatusApproved {
+				run.warn(d.Lines, run.column("date"), "The entry of "+date.String()+" is approved: SearchAd's figures differ, and the approved ones are kept")
 				run.result.Unchanged++
 				continue
 			}

@@ -21,6 +21,7 @@ var all = []*gormigrate.Migration{
 	targets,
 	publications,
 	grades,
+	searchadAndEvidence,
 }
 
 func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {
