@@ -37,6 +37,10 @@ var cityUnreachable = map[string]string{
 	"/teams/:id/peer-reviews":        "students' reviews are not for city staff",
 	"/teams/:id/peer-review-summary": "students' reviews are not for city staff",
 	"/teams/:id/merchant-rating":     "a grade component, not for city staff",
+	// No demo campaign is linked to SearchAd (there is no SearchAd offline);
+	// the link's answer holds no person at all (api/searchad_test.go
+	// searches every answer for the keys).
+	"/campaigns/:id/searchad-link": "no demo campaign is linked to SearchAd",
 }
 
 // SPEC §3: city staff see team and merchant names and KPIs, never students'
