@@ -52,6 +52,10 @@ const fieldPatterns = [
   [/^at most (\d+) criteria$/, 'errors.field.atMostCriteria', (m) => ({ n: m[1] })],
   [/^must be 1–40 lowercase letters/, 'errors.field.criterionKey'],
   [/^is used twice$/, 'errors.field.usedTwice'],
+  [/^must be the customer id: digits only$/, 'errors.field.customerId'],
+  [/^must be SearchAd's campaign id/, 'errors.field.searchadCampaign'],
+  [/^is required \(true previews, false applies\)$/, 'errors.field.dryRun'],
+  [/^must not be after today$/, 'errors.field.future'],
 ]
 
 /** fieldMessage translates one of the API's field messages. */
