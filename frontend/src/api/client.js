@@ -170,6 +170,24 @@ export async function upload(path, file, { query, field = 'file', filename } = {
   return decode(res)
 }
 
+/** postImport posts a JSON body to a route that answers as an import does
+ * (a SearchAd pull): like upload, an apply refused for its rows (422 with
+ * the import answer) is returned, not thrown; every other failure throws. */
+export async function postImport(path, body) {
+  const res = await respond('POST', path, { body })
+  if (res.status === 422) {
+    let answer = null
+    try {
+      answer = await res.clone().json()
+    } catch {
+      answer = null
+    }
+    if (answer && typeof answer === 'object' && !answer.error && Array.isArray(answer.errors)) return answer
+  }
+  if (!res.ok) throw await toApiError(res)
+  return decode(res)
+}
+
 export const api = {
   get: (path, query) => request('GET', path, { query }),
   post: (path, body = {}, query) => request('POST', path, { body, query }),

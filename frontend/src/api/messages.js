@@ -56,6 +56,9 @@ const fieldPatterns = [
   [/^must be SearchAd's campaign id/, 'errors.field.searchadCampaign'],
   [/^is required \(true previews, false applies\)$/, 'errors.field.dryRun'],
   [/^must not be after today$/, 'errors.field.future'],
+  [/^must not be empty$/, 'errors.field.notEmpty'],
+  [/^must be the key as SearchAd shows it/, 'errors.field.searchadKey'],
+  [/^a pull reads at most (\d+) days$/, 'errors.field.pullDays', (m) => ({ n: m[1] })],
 ]
 
 /** fieldMessage translates one of the API's field messages. */
