@@ -136,6 +136,13 @@ e2e('a student links a campaign, previews 30 days, applies them, and the KPIs ar
   assert.equal(await fact(panel, 'updated'), '0')
   assert.equal(await fact(panel, 'unchanged'), '0')
   assert.equal(await page.getByTestId('entries-table').count(), 0, 'a preview writes nothing')
+  // Each day that would be added, with SearchAd's figures.
+  const changes = panel.getByTestId('searchad-changes')
+  await expectText(changes.locator('caption'), msg(ko, 'searchad.changesPreview'))
+  assert.equal(await changes.locator('tbody tr').count(), 30)
+  const firstDay = changes.locator('tbody tr').filter({ has: page.getByRole('cell', { name: days[0].dateStart, exact: true }) })
+  await expectText(firstDay, msg(ko, 'searchad.actions.created'))
+  await expectText(firstDay, won(days[0].salesAmt))
 
   await eventually(async () => assert.equal(await apply.isEnabled(), true))
   await apply.click()
@@ -205,6 +212,9 @@ e2e('a wrong secret leaves last_error and no rows (on a phone, in English)', asy
   await panel.getByRole('button', { name: msg(en, 'searchad.preview'), exact: true }).click()
   await expectText(panel.getByTestId('import-state'), msg(en, 'imports.previewOk'))
   assert.equal(await fact(panel, 'created'), '3')
+  await expectText(panel.getByTestId('searchad-changes'), msg(en, 'searchad.actions.created'))
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth)
+  assert.ok(wide <= PHONE.width, `with the days listed: scrollWidth ${wide} > ${PHONE.width}`)
 })
 
 // Runs after the pulls above (node:test runs a file's tests in order).

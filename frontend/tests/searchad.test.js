@@ -87,7 +87,11 @@ describe('SearchAdPanel', () => {
   it('previews, then applies the same dates; a refusal says what to fix', async () => {
     setAccessToken('t')
     const preview = { dry_run: true, format: 'searchad_api', encoding: 'utf-8', rows_read: 30, days: 30, created: 28, updated: 1, unchanged: 1, errors: [],
-      warnings: [{ line: 2, column: 'dateStart', message: 'The entry of 2026-11-08 is approved: SearchAd\'s figures differ, and the approved ones are kept' }] }
+      warnings: [{ line: 2, column: 'dateStart', message: 'The entry of 2026-11-08 is approved: SearchAd\'s figures differ, and the approved ones are kept' }],
+      changes: [
+        { date: '2026-11-08', action: 'kept_approved', spend_krw: 12000, revenue_krw: 46000, impressions: 900, clicks: 30, conversions: 2 },
+        { date: '2026-11-09', action: 'created', spend_krw: 15500, revenue_krw: 0, impressions: 1000, clicks: 41, conversions: 0 },
+      ] }
     let refuse = false
     const calls = stubAPI({
       'GET /campaigns/7/searchad-link': [200, linked],
@@ -106,6 +110,11 @@ describe('SearchAdPanel', () => {
     expect(sent.to).toMatch(/^\d{4}-\d{2}-\d{2}$/)
     expect(w.find('[data-testid="import-created"]').text()).toContain('28')
     expect(w.find('[data-testid="import-warnings"]').text()).toContain('2026-11-08')
+    const rows = w.findAll('[data-testid="searchad-changes"] tbody tr')
+    expect(rows).toHaveLength(2)
+    expect(rows[0].text()).toContain('승인되어 그대로')
+    expect(rows[1].text()).toContain('새로 추가')
+    expect(rows[1].text()).toContain('₩15,500')
     expect(apply().attributes('disabled')).toBeUndefined()
     // other dates: preview them first
     await w.find('#sad-from').setValue('2026-10-01')
