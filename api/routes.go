@@ -45,6 +45,8 @@ const (
 	whoWorkers  = "admin; professors of the program; the team's students"
 	whoReport   = "admin; professors and city staff of the program"
 	whoComments = "admin; professors of the program; the team's students; the merchant's owner"
+	// whoAssessors enter self-reliance assessments (SPEC §13.1).
+	whoAssessors = "admin; professors of the program; the team's students; the merchant's owner"
 )
 
 var list = []string{"limit", "cursor"}

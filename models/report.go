@@ -20,6 +20,7 @@ type TeamReport struct {
 	TeamName     string `json:"team_name"`
 	MerchantName string `json:"merchant_name"`
 	TeamFigures
+	SelfReliance TeamSelfReliance `json:"self_reliance"`
 }
 
 // SeriesPoint is one day of spend and revenue over the whole program.
@@ -49,6 +50,9 @@ type ProgramReport struct {
 	Teams      []TeamReport  `json:"teams"`
 	Series     []SeriesPoint `json:"series"`
 	Highlights []string      `json:"highlights"`
+	// SPEC §13: the merchants' self-reliance and life after the program.
+	SelfReliance   ProgramSelfReliance `json:"self_reliance"`
+	Sustainability []Sustainability    `json:"sustainability"`
 }
 
 // ProgramReport computes the city's report of a program: approved results
@@ -104,8 +108,17 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 	if !q.To.IsZero() {
 		report.Filters.To = ptr(q.To)
 	}
+	assessments, err := programAssessments(tx, programID)
+	if err != nil {
+		return nil, err
+	}
+	report.SelfReliance = programSelfReliance(assessments)
+	if report.Sustainability, err = programSustainability(tx, program, s.today()); err != nil {
+		return nil, err
+	}
 	for _, t := range teams {
-		row := TeamReport{TeamID: t.ID, TeamName: t.Name, TeamFigures: src.teamFigures(t.ID)}
+		row := TeamReport{TeamID: t.ID, TeamName: t.Name, TeamFigures: src.teamFigures(t.ID),
+			SelfReliance: teamSelfReliance(assessments[t.MerchantID])}
 		if t.Merchant != nil {
 			row.MerchantName = t.Merchant.Name
 		}

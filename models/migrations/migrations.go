@@ -18,6 +18,7 @@ var all = []*gormigrate.Migration{
 	kpiSums,
 	loginSecurity,
 	auditChain,
+	selfReliance,
 }
 
 func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {
