@@ -297,10 +297,13 @@ func (s *Store) UpdateAssessment(ctx context.Context, actor Actor, id uint64, in
 }
 
 // programAssessments loads the assessments of a program's merchants, by
-// merchant and stage.
+// merchant and stage; a comparison team's merchant is not the program's
+// and stays out of its self-reliance figures, like its sales.
 func programAssessments(tx *gorm.DB, programID uint64) (map[uint64]map[string]Assessment, error) {
 	var rows []Assessment
-	if err := tx.Where("program_id = ?", programID).Find(&rows).Error; err != nil {
+	participants := tx.Session(&gorm.Session{NewDB: true}).Model(&Team{}).Select("merchant_id").
+		Where("program_id = ? AND NOT comparison", programID)
+	if err := tx.Where("program_id = ? AND merchant_id IN (?)", programID, participants).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load assessments: %w", err)
 	}
 	out := map[uint64]map[string]Assessment{}

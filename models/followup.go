@@ -94,15 +94,11 @@ func (f *FollowUp) AfterFind(*gorm.DB) error {
 	return nil
 }
 
-// followUpTeams are the teams of a program that get follow-ups.
-//
-// SEAM(comparison teams): SPEC §13.2 leaves out comparison teams. This base
-// has no teams.comparison column yet (another branch adds it); until it
-// lands every team counts as participating. When it does, add
-// `.Where("comparison = ?", false)` here and nowhere else.
+// followUpTeams are the teams of a program that get follow-ups: not its
+// comparison teams (SPEC §13.2), whose merchants were never in the program.
 func followUpTeams(tx *gorm.DB, programID uint64) ([]Team, error) {
 	var teams []Team
-	if err := tx.Where("program_id = ?", programID).Order("id").Find(&teams).Error; err != nil {
+	if err := tx.Where("program_id = ? AND NOT comparison", programID).Order("id").Find(&teams).Error; err != nil {
 		return nil, fmt.Errorf("program teams: %w", err)
 	}
 	return teams, nil

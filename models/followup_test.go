@@ -19,6 +19,12 @@ func TestFollowUpsCloseTwiceAccessAndSustainability(t *testing.T) {
 	w := modelstest.BuildWorld(t, s)
 	admin := models.Actor{UserID: w.Admin.ID, Role: models.RoleAdmin}
 	p := w.ProgramA
+	// A comparison team (SPEC §10.2) gets no follow-ups: its merchant was
+	// never in the program.
+	cmpName, yesCmp := "비교군", true
+	if _, err := s.CreateTeam(ctx, admin, p.ID, models.TeamInput{Name: &cmpName, MerchantID: &w.MerchantB1.ID, Comparison: &yesCmp}); err != nil {
+		t.Fatal(err)
+	}
 	for _, st := range []string{models.ProgramClosed, models.ProgramActive, models.ProgramClosed} {
 		var err error
 		if p, err = s.UpdateProgram(ctx, admin, p.ID, models.ProgramInput{Status: &st, Version: &p.Version}); err != nil {
@@ -29,7 +35,7 @@ func TestFollowUpsCloseTwiceAccessAndSustainability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Items) != 4 { // teams A1 and A2 × months 3 and 6
+	if len(page.Items) != 4 { // teams A1 and A2 × months 3 and 6; none for the comparison team
 		t.Fatalf("%d follow-ups, want 4", len(page.Items))
 	}
 	var mine, theirs models.FollowUp

@@ -9,8 +9,8 @@ import (
 
 // Handover is everything about one team a merchant needs to carry on alone
 // (SPEC §13.2's hand-over workbook): the team and merchant, the campaigns
-// with their daily entries, the sales records, the KPIs and the merchant's
-// assessments in the program. The workbook writer (reportfile) reads only
+// with their daily entries, the sales records, the KPIs, the targets and the
+// merchant's assessments in the program. The workbook writer (reportfile) reads only
 // this.
 type Handover struct {
 	Program     Program
@@ -22,9 +22,9 @@ type Handover struct {
 	KPIs        TeamKPIs // every status, as the team page shows them
 	Assessments []Assessment
 	FollowUps   []FollowUp
-	// Targets: SEAM(targets) — SPEC §10.1 targets are built on another
-	// branch; when they land, load the team's targets here and the writer
-	// adds their sheet.
+	// Targets are the team's SPEC §10.1 targets with their attainment, as
+	// the team page shows them.
+	Targets []Target
 }
 
 // TeamHandover gathers a team's hand-over pack: for the merchant's owner,
@@ -62,6 +62,11 @@ func (s *Store) TeamHandover(ctx context.Context, actor Actor, teamID uint64) (*
 	if err := tx.Where("team_id = ?", teamID).Order("months").Find(&h.FollowUps).Error; err != nil {
 		return nil, fmt.Errorf("follow-ups: %w", err)
 	}
+	targets, err := TeamTargets(tx, []uint64{teamID}, s.today())
+	if err != nil {
+		return nil, err
+	}
+	h.Targets = targets[teamID]
 	kpis, err := s.TeamKPIs(ctx, actor, teamID, KPIQuery{})
 	if err != nil {
 		return nil, err

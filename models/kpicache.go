@@ -118,7 +118,7 @@ func cachedKPIs[T any](s *Store, stamp int64, key kpiCacheKey, compute func() (*
 
 // cacheKey spells out everything an answer of q depends on besides the data.
 func (q KPIQuery) cacheKey(kind string, id uint64, today civil.Date) kpiCacheKey {
-	return kpiCacheKey{kind: kind, id: id, today: today, query: fmt.Sprintf("%v|%v|%s|%s|%v", q.Statuses, q.Windows, q.From, q.To, q.Kinds)}
+	return kpiCacheKey{kind: kind, id: id, today: today, query: fmt.Sprintf("%v|%v|%s|%s|%v|%s", q.Statuses, q.Windows, q.From, q.To, q.Kinds, q.Lang)}
 }
 
 // programBatchLimit is the largest program whose teams' answers are computed
@@ -131,8 +131,8 @@ const programBatchLimit = kpiCacheSize / 2
 // the stamp its team had before the pass. Teams' pages and a professor's
 // overview open many teams of one program; the first to miss pays for all.
 // Concurrent misses of one program wait for the same pass.
-func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.Date) error {
-	key := fmt.Sprintf("%d|%s", program.ID, today)
+func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.Date, lang string) error {
+	key := fmt.Sprintf("%d|%s|%s", program.ID, today, lang)
 	_, err, _ := s.kpis.programs.Do(key, func() (any, error) {
 		// The pass serves every request waiting on it: one of them going
 		// away must not cancel it for the others.
@@ -154,13 +154,17 @@ func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.D
 		for i, t := range teams {
 			teamIDs[i] = t.ID
 		}
-		src, err := loadProgramKPISource(tx, program.ID, teamIDs, KPIQuery{}, Statuses, program.EndsOn, today)
+		src, err := loadProgramKPISource(tx, program.ID, teamIDs, KPIQuery{Lang: lang}, Statuses, program.EndsOn, today)
+		if err != nil {
+			return nil, err
+		}
+		targets, err := TeamTargets(tx, teamIDs, today)
 		if err != nil {
 			return nil, err
 		}
 		for _, t := range teams {
-			s.kpis.entries.Add(KPIQuery{}.cacheKey("team", t.ID, today), kpiCacheEntry{stamp: t.Stamp,
-				answer: &TeamKPIs{TeamID: t.ID, CountedStatuses: Statuses, TeamFigures: src.teamFigures(t.ID)}})
+			s.kpis.entries.Add(KPIQuery{Lang: lang}.cacheKey("team", t.ID, today), kpiCacheEntry{stamp: t.Stamp,
+				answer: &TeamKPIs{TeamID: t.ID, CountedStatuses: Statuses, TeamFigures: src.teamFigures(t.ID), Targets: nonNil(targets[t.ID])}})
 		}
 		return nil, nil
 	})

@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/nalgae/nalgae/models"
+	"github.com/nalgae/nalgae/models/kpi"
 )
 
 // The merchant's hand-over workbook (SPEC §13.2): everything one team did
@@ -22,6 +23,7 @@ var handoverSheets = []struct{ name, about string }{
 	{"일별 기록", "캠페인별로 날마다 기록한 광고비, 노출수, 클릭수, 전환수, 전환매출, 라이브 시청자 수와 검토 상태입니다."},
 	{"매출", "기간별로 기록한 상점의 매출과 주문 수, 판매 채널, 검토·확인 상태입니다."},
 	{"성과 지표", "위 기록으로 계산한 주요 지표(광고수익률, 클릭률, 전환율, 객단가 등)와 사업 전후 매출 비교입니다."},
+	{"목표", "팀이 세운 지표별 목표와 지금까지의 달성률입니다. 달성률은 승인된 기록으로 계산합니다."},
 	{"디지털 자립도", "사업 전과 후에 스스로 평가한 열두 가지 항목의 점수(1~5)와 영역별 점수(0~100)입니다."},
 	{"사후 점검", "사업이 끝난 뒤 몇 달 후에 온라인 판매를 계속하고 있는지 묻는 점검 일정과 답변입니다."},
 }
@@ -149,6 +151,25 @@ func WriteHandoverXLSX(w io.Writer, h *models.Handover) (err error) {
 			s.row++
 		},
 		func(s *sheetWriter) {
+			s.line("지표", "광고 종류", "방향", "기준값", "목표값", "실적", "달성률", "상태", "메모")
+			for _, t := range h.Targets {
+				s.put(1, cellText, targetKPIName[t.KPI])
+				if t.Kind != nil {
+					s.put(2, cellText, models.KindName(models.LocaleKo, *t.Kind))
+				}
+				s.put(3, cellText, map[string]string{models.DirectionIncrease: "높일수록 좋음", models.DirectionDecrease: "낮출수록 좋음"}[t.Direction])
+				s.put(4, cellText, targetNumber(t.Baseline))
+				s.put(5, cellText, targetNumber(&t.Target))
+				s.put(6, cellText, targetNumber(t.Actual))
+				if t.AttainmentPct != nil {
+					s.put(7, cellText, models.FormatPct(*t.AttainmentPct)+"%")
+				}
+				s.put(8, cellText, targetStatusName[t.Status])
+				s.put(9, cellText, t.Note)
+				s.row++
+			}
+		},
+		func(s *sheetWriter) {
 			head := []string{"항목"}
 			for _, a := range h.Assessments {
 				head = append(head, stageName(a.Stage)+" ("+a.AssessedOn.String()+")")
@@ -235,6 +256,25 @@ func stageName(stage string) string {
 		return "사후 점검"
 	}
 	return stage
+}
+
+// targetKPIName names a target's KPI as the SPA's Korean locale does.
+var targetKPIName = map[models.TargetKPI]string{
+	models.TargetSalesGrowthPct: "매출 성장률(%)", models.TargetSalesAfterKRW: "이후 매출(원)",
+	models.TargetRoasPct: "광고수익률(%)", models.TargetRevenueKRW: "전환매출(원)", models.TargetConversions: "전환수",
+	models.TargetCtrPct: "클릭률(%)", models.TargetCvrPct: "전환율(%)", models.TargetCpaKRW: "전환당비용(원)",
+}
+
+var targetStatusName = map[string]string{kpi.StatusMet: "달성", kpi.StatusOnTrack: "순항", kpi.StatusBehind: "미흡", kpi.StatusNoData: "데이터 없음"}
+
+// targetNumber writes a target's figure to one decimal (won and counts come
+// out whole); empty when there is none. Text, since one column mixes won,
+// counts and percentages.
+func targetNumber(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return models.FormatPct(*v)
 }
 
 func ptrTo(v float64) *float64 { return &v }

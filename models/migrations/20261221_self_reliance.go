@@ -51,7 +51,7 @@ func (selfRelianceAssessment) TableName() string { return "assessments" }
 func (selfRelianceFollowUp) TableName() string   { return "follow_ups" }
 
 var selfReliance = &gormigrate.Migration{
-	ID: "20261219_self_reliance",
+	ID: "20261221_self_reliance",
 	Migrate: func(tx *gorm.DB) error {
 		m := tx.Migrator()
 		if err := m.AddColumn(&selfRelianceProgram{}, "FollowupMonths"); err != nil {
