@@ -13,15 +13,6 @@ import (
 )
 
 // SPEC §13: self-reliance assessments, follow-ups and the hand-over workbook.
-//
-// NOT YET REGISTERED in the route table (api/routes.go): the access-matrix
-// rows, the list/privacy/query-count ids for assessments and follow-ups are
-// still to be written (issue 15). The handlers are complete; register them
-// together with those test rows:
-//
-//	GET /self-reliance, GET|POST /merchants/:id/assessments,
-//	GET|PATCH /assessments/:id, GET /programs/:id/followups,
-//	POST /followups/:id/answer, GET /teams/:id/handover.xlsx
 
 type assessmentRequest struct {
 	ProgramID  uint64         `json:"program_id"`

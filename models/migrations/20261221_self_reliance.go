@@ -16,24 +16,28 @@ type (
 		FollowupMonths string `gorm:"type:text;not null;default:'[3,6]'"`
 	}
 	selfRelianceAssessment struct {
-		ID         uint64    `gorm:"primaryKey"`
-		MerchantID uint64    `gorm:"not null;uniqueIndex:idx_assessment_stage"`
-		ProgramID  uint64    `gorm:"not null;uniqueIndex:idx_assessment_stage;index"`
-		Stage      string    `gorm:"size:20;not null;uniqueIndex:idx_assessment_stage"`
-		AssessedOn time.Time `gorm:"type:date;not null"`
-		Answers    string    `gorm:"type:text;not null"`
-		EnteredBy  uint64    `gorm:"not null"`
-		Version    int64     `gorm:"not null;default:1"`
+		ID         uint64       `gorm:"primaryKey"`
+		MerchantID uint64       `gorm:"not null;uniqueIndex:idx_assessment_stage"`
+		Merchant   initMerchant `gorm:"foreignKey:MerchantID;constraint:OnDelete:RESTRICT"`
+		ProgramID  uint64       `gorm:"not null;uniqueIndex:idx_assessment_stage;index"`
+		Program    initProgram  `gorm:"foreignKey:ProgramID;constraint:OnDelete:CASCADE"`
+		Stage      string       `gorm:"size:20;not null;uniqueIndex:idx_assessment_stage"`
+		AssessedOn time.Time    `gorm:"type:date;not null"`
+		Answers    string       `gorm:"type:text;not null"`
+		EnteredBy  uint64       `gorm:"not null"`
+		Version    int64        `gorm:"not null;default:1"`
 		CreatedAt  time.Time
 		UpdatedAt  time.Time
 	}
 	selfRelianceFollowUp struct {
-		ID                 uint64     `gorm:"primaryKey"`
-		TeamID             uint64     `gorm:"not null;uniqueIndex:idx_followup_team_months"`
-		ProgramID          uint64     `gorm:"not null;index"`
-		Months             int        `gorm:"not null;uniqueIndex:idx_followup_team_months"`
-		DueOn              time.Time  `gorm:"type:date;not null"`
-		AnsweredOn         *time.Time `gorm:"type:date"`
+		ID                 uint64      `gorm:"primaryKey"`
+		TeamID             uint64      `gorm:"not null;uniqueIndex:idx_followup_team_months"`
+		Team               initTeam    `gorm:"foreignKey:TeamID;constraint:OnDelete:CASCADE"`
+		ProgramID          uint64      `gorm:"not null;index"`
+		Program            initProgram `gorm:"foreignKey:ProgramID;constraint:OnDelete:CASCADE"`
+		Months             int         `gorm:"not null;uniqueIndex:idx_followup_team_months"`
+		DueOn              time.Time   `gorm:"type:date;not null"`
+		AnsweredOn         *time.Time  `gorm:"type:date"`
 		StillSellingOnline *bool
 		ChannelsActive     string `gorm:"type:text;not null;default:'[]'"`
 		MonthlySalesKRW    *int64 `gorm:"column:monthly_sales_krw"`
