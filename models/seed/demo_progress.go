@@ -13,18 +13,26 @@ import (
 // its report's sustainability has real numbers and the demo merchant has a
 // follow-up due now.
 
-// demoAssessment builds the twelve answers of team i at a stage: the
-// baseline between 1 and 3, the endline one or two points higher (at most
-// 5), different per statement and team so that the four areas differ.
+// demoAssessment builds the twelve answers of team i at a stage. At the
+// start the merchants already ran a store (around 3) but had never bought an
+// ad (1); content and data sat between. By the end every answer is higher,
+// advertising and the store most, data use least: what the teams worked on.
 func demoAssessment(i int, stage string) map[string]int {
+	start := map[string]int{"store": 3, "ads": 1, "content": 2, "data": 1}
+	gain := map[string]int{"store": 1, "ads": 2, "content": 1, "data": 1}
 	out := map[string]int{}
 	for j, it := range models.AssessmentItems {
-		base := 1 + (i+j)%3
-		v := base
-		if stage == models.StageEndline {
-			v = min(5, base+1+(i*j)%2)
+		v := start[it.Area]
+		if (i+j)%3 == 0 {
+			v++
 		}
-		out[it.Key] = v
+		if stage == models.StageEndline {
+			v += gain[it.Area]
+			if (i*j+j)%4 == 1 {
+				v++
+			}
+		}
+		out[it.Key] = min(5, v)
 	}
 	return out
 }
