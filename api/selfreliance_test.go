@@ -157,3 +157,37 @@ func TestHandoverWorkbook(t *testing.T) {
 		t.Errorf("follow-up due %q, want %s", due, w.FollowUp.DueOn)
 	}
 }
+
+// followup_months is set with PATCH /programs/{id} (422 naming the bad
+// entry), and closing schedules exactly those rounds, due ends_on + n months.
+func TestFollowupMonthsOverHTTP(t *testing.T) {
+	w, clone := modelstest.WorldTemplate(t)
+	env := newEnvOn(t, clone(t))
+	admin := env.token(w.Admin)
+	url := fmt.Sprintf("%s/programs/%d", BasePath, w.ProgramB.ID)
+	rec := env.do("PATCH", url, map[string]any{"followup_months": []any{0, 3, 3}, "version": w.ProgramB.Version}, admin)
+	expectStatus(t, rec, http.StatusUnprocessableEntity)
+	checkErrorShape(t, rec, "", "followup_months[0]", "followup_months[2]")
+	rec = env.do("PATCH", url, map[string]any{"followup_months": []int{1, 12}, "version": w.ProgramB.Version}, admin)
+	expectStatus(t, rec, http.StatusOK)
+	p := decode[models.Program](t, rec)
+	if fmt.Sprint(p.FollowupMonths) != "[1 12]" {
+		t.Fatalf("followup_months %v", p.FollowupMonths)
+	}
+	rec = env.do("PATCH", url, map[string]any{"status": "closed", "version": p.Version}, admin)
+	expectStatus(t, rec, http.StatusOK)
+	rec = env.do("GET", url+"/followups", nil, env.token(w.OtherProf))
+	expectStatus(t, rec, http.StatusOK)
+	page := decode[models.Page[models.FollowUp]](t, rec)
+	got := map[int]string{}
+	for _, f := range page.Items {
+		if f.TeamID != w.TeamB1.ID {
+			t.Errorf("follow-up of team %d in program B", f.TeamID)
+		}
+		got[f.Months] = f.DueOn.String()
+	}
+	want := map[int]string{1: models.AddMonths(p.EndsOn, 1).String(), 12: models.AddMonths(p.EndsOn, 12).String()}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("follow-ups %v, want %v", got, want)
+	}
+}
