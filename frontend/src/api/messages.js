@@ -59,6 +59,15 @@ const fieldPatterns = [
   [/^must not be empty$/, 'errors.field.notEmpty'],
   [/^must be the key as SearchAd shows it/, 'errors.field.searchadKey'],
   [/^a pull reads at most (\d+) days$/, 'errors.field.pullDays', (m) => ({ n: m[1] })],
+  [/^is not one of the twelve statements$/, 'errors.field.unknownStatement'],
+  [/^must be baseline, endline or followup$/, 'errors.field.oneOf'],
+  [/^must be open, overdue or answered$/, 'errors.field.oneOf'],
+  [/^cannot change; record a new assessment/, 'errors.field.assessmentProgram'],
+  [/^is required to change an answer$/, 'errors.field.required'],
+  [/^must not be negative$/, 'errors.field.nonNegative'],
+  [/^must be a whole number of months from (\d+) to (\d+)$/, 'errors.field.between', (m) => ({ min: m[1], max: m[2] })],
+  [/^is listed twice$/, 'errors.field.usedTwice'],
+  [/^must list at most (\d+) entries$/, 'errors.field.atMostEntries', (m) => ({ n: m[1] })],
 ]
 
 /** fieldMessage translates one of the API's field messages. */
