@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
-import { apiCall, apiToken, e2e, eventually, expectPath, expectText, ko, login, msg, useServer } from './harness.js'
+import { apiCall, apiToken, e2e, en, eventually, expectPath, expectText, ko, login, msg, useServer } from './harness.js'
 
 useServer()
 
@@ -180,4 +180,64 @@ e2e('a professor publishes the report; the public link names only who agreed, pr
   await reader.getByTestId('pub-missing').waitFor()
   const res = await fetch(new URL(`/api/v1/public/publications/${link.split('/p/')[1]}`, link))
   assert.equal(res.status, 404)
-}, { timeout: 120_000 })
+}, { timeout: 180_000 })
+
+e2e('the publications page and the public page (an English publication) fit a phone', async ({ newPage }) => {
+  const prof = await apiToken('professor')
+  const programId = (await apiCall(prof, 'GET', '/programs')).items[0].id
+  const pub = await apiCall(prof, 'POST', `/programs/${programId}/publications`, { title: 'Phone check', lang: 'en', from: '2026-10-01', to: '2026-10-31' })
+  const shared = await apiCall(prof, 'POST', `/publications/${pub.id}/share`)
+
+  const page = await newPage({ viewport: PHONE })
+  await login(page, 'professor')
+  await page.goto(`/programs/${programId}/publications`)
+  await page.getByTestId(`publication-${pub.id}`).getByTestId('pub-link').waitFor()
+  await assertNoSidewaysScroll(page, 'publications page')
+  for (const label of [ko.publications.fields.title, ko.report.from, ko.report.to, ko.report.kind, ko.publications.fields.lang]) {
+    assert.ok(await page.getByLabel(new RegExp('^' + label + '[\\s*]*$')).first().isVisible(), `${label} is a labelled field`)
+  }
+
+  const reader = await newPage({ viewport: PHONE, locale: null })
+  await reader.goto(`/p/${shared.share_token}`)
+  await reader.getByTestId('pub-teams-table').waitFor()
+  await expectText(reader.getByTestId('pub-period'), '2026-10-01 ~ 2026-10-31')
+  // the page speaks the publication's language, whatever the device's
+  await expectText(reader.locator('#pub-sum-h'), en.report.summary)
+  await expectText(reader.getByTestId('pub-teams-table'), 'Participant 1')
+  await assertNoSidewaysScroll(reader, 'public page')
+  await expectText(reader.getByTestId('pub-sha256'), pub.sha256)
+})
+
+e2e('a professor records a consent given on paper, with its note', async ({ newPage }) => {
+  const prof = await apiToken('professor')
+  const programId = (await apiCall(prof, 'GET', '/programs')).items[0].id
+  const teams = (await apiCall(prof, 'GET', `/programs/${programId}/teams?limit=500`)).items.filter((tm) => !tm.comparison)
+  let target = null
+  for (const tm of teams) {
+    const c = await apiCall(prof, 'GET', `/merchants/${tm.merchant_id}/consents`)
+    if (!c.items.some((x) => x.program_id === programId && x.granted)) {
+      target = tm
+      break
+    }
+  }
+  assert.ok(target, 'a merchant without consent')
+
+  const page = await newPage()
+  await login(page, 'professor')
+  await page.goto(`/programs/${programId}/setup`)
+  const box = page.getByTestId(`consent-${target.id}`)
+  await expectText(box, msg(ko, 'consent.staffState', { state: ko.consent.notGranted }))
+  await box.getByTestId(`consent-${target.id}-open`).click()
+  await box.getByRole('radio', { name: ko.consent.yes }).check()
+  await box.getByTestId(`consent-${target.id}-save`).click()
+  // the note is required when staff record a consent
+  await expectText(box.locator('[data-testid="field-error"]'), ko.errors.field.required)
+  await box.getByLabel(new RegExp('^' + ko.consent.note + '[\\s*]*$')).fill('11월 3일 방문 때 서면 동의서 받음')
+  await box.getByTestId(`consent-${target.id}-save`).click()
+  await expectText(box, msg(ko, 'consent.staffState', { state: ko.consent.granted }))
+  await expectText(box, '11월 3일 방문 때 서면 동의서 받음')
+  const after = await apiCall(prof, 'GET', `/merchants/${target.merchant_id}/consents`)
+  const c = after.items.find((x) => x.program_id === programId)
+  assert.equal(c.granted, true)
+  assert.equal(c.note, '11월 3일 방문 때 서면 동의서 받음')
+})
