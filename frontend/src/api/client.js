@@ -8,12 +8,14 @@ export const BASE = '/api/v1'
 /** ApiError is a failed API call: HTTP status, the API's stable code, its
  * message and, for validation errors, the message of each field. */
 export class ApiError extends Error {
-  constructor(status, code, message, fields = {}) {
+  constructor(status, code, message, fields = {}, days = []) {
     super(message || code || `HTTP ${status}`)
     this.name = 'ApiError'
     this.status = status
     this.code = code || 'unknown'
     this.fields = fields || {}
+    // the locked days of a 409 locked (SPEC §11.3)
+    this.days = Array.isArray(days) ? days : []
   }
 }
 
@@ -46,7 +48,7 @@ export async function toApiError(response) {
   }
   const e = body && typeof body === 'object' ? body.error : null
   if (e && typeof e === 'object') {
-    return new ApiError(response.status, e.code, e.message, e.fields)
+    return new ApiError(response.status, e.code, e.message, e.fields, e.days)
   }
   return new ApiError(response.status, response.status === 0 ? 'network' : 'http_' + response.status, '')
 }

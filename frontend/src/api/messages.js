@@ -96,6 +96,8 @@ export function errorMessage(t, err) {
       if (err.code === 'version_conflict') return t('errors.versionConflict')
       if (err.code === 'duplicate') return t('errors.duplicate')
       if (err.code === 'has_dependents') return t('errors.hasDependents')
+      if (err.code === 'locked') return err.days.length ? t('errors.lockedDays', { days: err.days.join(', ') }) : t('errors.locked')
+      if (err.code === 'program_closed') return t('errors.programClosed')
       return t('errors.invalidState')
     case 413:
       return t('errors.tooLarge')
