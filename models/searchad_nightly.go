@@ -14,80 +14,69 @@ import (
 
 // The nightly pull (SPEC §14.1): at NALGAE_SEARCHAD_PULL_AT (06:00 Seoul by
 // default) every linked campaign of an active program is pulled for the
-// last NightlyPullDays days. Several instances may share the database and
-// each wakes at that time; the first to insert the night's row into
-// job_claims (its primary key is the job and the night) runs the pull, and
-// the others find the row and do nothing. The claim is one INSERT, atomic on
-// SQLite and PostgreSQL alike; see the README for why this is not River.
-
-// nightlyJob names the nightly pull in job_claims.
-const nightlyJob = "searchad-nightly"
-
-// jobClaim is a row of job_claims.
-type jobClaim struct {
-	Job       string    `gorm:"primaryKey"`
-	Slot      string    `gorm:"primaryKey"`
-	Holder    string    `gorm:"not null"`
-	ClaimedAt time.Time `gorm:"not null"`
-}
-
-func (jobClaim) TableName() string { return "job_claims" }
+// last NightlyPullDays days. The scheduling — one run a night whatever the
+// number of instances, retries with backoff — is River's (models/jobs);
+// these are the two steps it runs: list the campaigns, pull one.
 
 // nightlyActor is who the nightly pull acts as: the system, which may write
 // any campaign; a pull never changes an approved day whoever runs it.
 var nightlyActor = Actor{Role: RoleAdmin, IP: "nightly-pull"}
 
-// NightlyResult says what one night's run did.
-type NightlyResult struct {
-	Claimed bool // false: another instance runs this night
-	Pulled  int  // campaigns pulled and applied
-	Failed  int  // campaigns whose pull failed (last_error says why)
-}
+// ErrPullNotRetryable marks a nightly pull that failing again would not
+// mend: SearchAd refused the keys (401/403), the keys cannot be opened, or
+// SearchAd's days were refused by the import's checks. last_error says why.
+var ErrPullNotRetryable = errors.New("not retryable")
 
-// RunNightlyPulls claims the night night for holder and, when the claim is
-// won, pulls every linked campaign of an active program for the
-// NightlyPullDays days before night.
-func (s *Store) RunNightlyPulls(ctx context.Context, night civil.Date, holder string) (NightlyResult, error) {
-	claim := jobClaim{Job: nightlyJob, Slot: night.String(), Holder: holder, ClaimedAt: nowUTC()}
-	err := s.db.WithContext(ctx).Create(&claim).Error
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return NightlyResult{}, nil
-	}
-	if err != nil {
-		return NightlyResult{}, fmt.Errorf("claim the nightly pull: %w", err)
-	}
-	var links []SearchAdLink
-	err = s.db.WithContext(ctx).Model(&SearchAdLink{}).
+// NightlyCampaigns lists the campaigns the nightly pull reads: every
+// campaign with a SearchAd link in an active program, by id.
+func (s *Store) NightlyCampaigns(ctx context.Context) ([]uint64, error) {
+	var ids []uint64
+	err := s.db.WithContext(ctx).Model(&SearchAdLink{}).
 		Joins("JOIN campaigns ON campaigns.id = searchad_links.campaign_id").
 		Joins("JOIN teams ON teams.id = campaigns.team_id").
 		Joins("JOIN programs ON programs.id = teams.program_id").
-		Where("programs.status = ?", ProgramActive).Order("searchad_links.id").Find(&links).Error
+		Where("programs.status = ?", ProgramActive).Order("searchad_links.campaign_id").
+		Pluck("searchad_links.campaign_id", &ids).Error
 	if err != nil {
-		return NightlyResult{Claimed: true}, fmt.Errorf("nightly pull: list links: %w", err)
+		return nil, fmt.Errorf("nightly pull: list links: %w", err)
 	}
-	res := NightlyResult{Claimed: true}
+	return ids, nil
+}
+
+// PullNightly pulls campaignID's NightlyPullDays days before night and
+// applies them. A campaign unlinked (or whose program closed) since the
+// night's list was made is left alone. An error wrapping
+// ErrPullNotRetryable is final; any other may pass on a later try.
+func (s *Store) PullNightly(ctx context.Context, campaignID uint64, night civil.Date) error {
+	var link SearchAdLink
+	err := s.db.WithContext(ctx).Model(&SearchAdLink{}).
+		Joins("JOIN campaigns ON campaigns.id = searchad_links.campaign_id").
+		Joins("JOIN teams ON teams.id = campaigns.team_id").
+		Joins("JOIN programs ON programs.id = teams.program_id").
+		Where("searchad_links.campaign_id = ? AND programs.status = ?", campaignID, ProgramActive).
+		Take(&link).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("nightly pull: read the link: %w", err)
+	}
 	from, to := night.AddDays(-NightlyPullDays), night.AddDays(-1)
-	for i := range links {
-		l := &links[i]
-		pctx, cancel := context.WithTimeout(ctx, pullDeadline)
-		out, err := s.pull(pctx, nightlyActor, l, from, to, false, TriggerNightly)
-		cancel()
-		switch {
-		case err != nil:
-			res.Failed++
-			slog.Warn("nightly pull failed", "campaign_id", l.CampaignID, "err", err)
-		case out.Refused():
-			res.Failed++
-			s.recordPullError(ctx, l, fmt.Sprintf("The nightly pull of %s to %s was refused for %d bad days; pull them by hand to see why.", from, to, len(out.Errors)))
-		default:
-			res.Pulled++
-		}
-		if ctx.Err() != nil {
-			return res, ctx.Err()
-		}
+	pctx, cancel := context.WithTimeout(ctx, pullDeadline)
+	out, err := s.pull(pctx, nightlyActor, &link, from, to, false, TriggerNightly)
+	cancel()
+	var uerr *UpstreamError
+	switch {
+	case errors.As(err, &uerr) && uerr.Code != "searchad_unavailable":
+		return fmt.Errorf("nightly pull of campaign %d: %w: %w", campaignID, ErrPullNotRetryable, err)
+	case err != nil:
+		return fmt.Errorf("nightly pull of campaign %d: %w", campaignID, err)
+	case out.Refused():
+		s.recordPullError(ctx, &link, fmt.Sprintf("The nightly pull of %s to %s was refused for %d bad days; pull them by hand to see why.", from, to, len(out.Errors)))
+		return fmt.Errorf("nightly pull of campaign %d: %w: %d bad days", campaignID, ErrPullNotRetryable, len(out.Errors))
 	}
-	slog.Info("nightly pull done", "night", night.String(), "campaigns", len(links), "pulled", res.Pulled, "failed", res.Failed)
-	return res, nil
+	slog.Info("nightly pull applied", "campaign_id", campaignID, "night", night.String(), "from", from.String(), "to", to.String())
+	return nil
 }
 
 // NightlyAt is a time of day in Seoul.
@@ -102,39 +91,30 @@ func ParseNightlyAt(s string) (NightlyAt, error) {
 	return NightlyAt{t.Hour(), t.Minute()}, nil
 }
 
-// next is the first moment at a after now, in Seoul.
-func (a NightlyAt) next(now time.Time) time.Time {
-	now = now.In(civil.Seoul)
-	t := time.Date(now.Year(), now.Month(), now.Day(), a.Hour, a.Minute, 0, 0, civil.Seoul)
+// Next is the first moment at a after now, in Seoul (River's schedule).
+func (a NightlyAt) Next(now time.Time) time.Time {
+	t := a.on(now)
 	if !t.After(now) {
 		t = t.AddDate(0, 0, 1)
 	}
 	return t
 }
 
-// RunNightly runs the nightly pull at a each day until ctx ends. Started
-// after a's time of the day, it runs that day's pull at once (unless an
-// instance already did), so that a restart across the hour does not skip a
-// night.
-func (s *Store) RunNightly(ctx context.Context, a NightlyAt, holder string) {
-	now := time.Now().In(civil.Seoul)
-	today := civil.Of(now)
-	if !now.Before(time.Date(now.Year(), now.Month(), now.Day(), a.Hour, a.Minute, 0, 0, civil.Seoul)) {
-		if _, err := s.RunNightlyPulls(ctx, today, holder); err != nil && ctx.Err() == nil {
-			slog.Error("nightly pull", "err", err)
-		}
+// Night is the night whose pull is due at now: the Seoul date of the last
+// moment at a no later than now.
+func (a NightlyAt) Night(now time.Time) civil.Date {
+	t := a.on(now)
+	if t.After(now) {
+		t = t.AddDate(0, 0, -1)
 	}
-	for {
-		at := a.next(time.Now())
-		timer := time.NewTimer(time.Until(at))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return
-		case <-timer.C:
-		}
-		if _, err := s.RunNightlyPulls(ctx, civil.Of(at), holder); err != nil && ctx.Err() == nil {
-			slog.Error("nightly pull", "err", err)
-		}
-	}
+	return civil.Of(t)
 }
+
+// on is a on now's Seoul date.
+func (a NightlyAt) on(now time.Time) time.Time {
+	now = now.In(civil.Seoul)
+	return time.Date(now.Year(), now.Month(), now.Day(), a.Hour, a.Minute, 0, 0, civil.Seoul)
+}
+
+// String is "HH:MM".
+func (a NightlyAt) String() string { return fmt.Sprintf("%02d:%02d", a.Hour, a.Minute) }

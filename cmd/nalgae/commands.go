@@ -87,7 +87,21 @@ func serve(cfg config, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	sources.startNightly(ctx, store)
+	// River's own context is not the signal's: cancelling it would cancel
+	// the jobs at once; stopJobs stops River gracefully instead.
+	runner, err := sources.startJobs(context.Background(), cfg, store)
+	if err != nil {
+		return err
+	}
+	stopJobs := func() {
+		// Jobs in flight get the same grace as requests, then are cancelled
+		// (River retries them later, on whichever instance).
+		jobsCtx, cancel := context.WithTimeout(context.Background(), cfg.http.shutdown)
+		defer cancel()
+		if err := runner.Stop(jobsCtx); err != nil {
+			slog.Warn("stop River", "err", err)
+		}
+	}
 	// Listen before logging, so that the log names the real address (port 0
 	// picks a free one: tests start several instances that way).
 	ln, err := net.Listen("tcp", *addr)
@@ -101,10 +115,12 @@ func serve(cfg config, args []string) error {
 	}()
 	select {
 	case err := <-errc:
+		stopJobs()
 		return err
 	case <-ctx.Done():
 	}
-	slog.Info("shutting down: finishing requests in flight")
+	defer stopJobs()
+	slog.Info("shutting down: finishing requests in flight and jobs")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.http.shutdown)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {

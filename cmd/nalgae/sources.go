@@ -16,6 +16,7 @@ import (
 
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/database"
+	"github.com/nalgae/nalgae/models/jobs"
 	"github.com/nalgae/nalgae/models/searchad"
 	"github.com/nalgae/nalgae/models/secretbox"
 )
@@ -153,14 +154,16 @@ func dataDir(cfg config) string {
 	return "data"
 }
 
-// startNightly runs the nightly pull in the background until ctx ends.
-func (sc *sourcesConfig) startNightly(ctx context.Context, store *models.Store) {
+// startJobs starts River (models/jobs): this instance works the jobs, and
+// schedules the nightly pull at NALGAE_SEARCHAD_PULL_AT when it is River's
+// leader. The caller stops it after the HTTP server.
+func (sc *sourcesConfig) startJobs(ctx context.Context, cfg config, store *models.Store) (jobs.Runner, error) {
 	if sc.pullAt == nil {
 		slog.Info("nightly SearchAd pull off (NALGAE_SEARCHAD_PULL_AT=off)")
-		return
+	} else {
+		slog.Info("nightly SearchAd pull scheduled (River periodic job, run by the leader instance)", "at", sc.pullAt.String()+" Asia/Seoul")
 	}
 	host, _ := os.Hostname()
-	holder := fmt.Sprintf("%s:%d", host, os.Getpid())
-	slog.Info("nightly SearchAd pull scheduled", "at", fmt.Sprintf("%02d:%02d Asia/Seoul", sc.pullAt.Hour, sc.pullAt.Minute), "holder", holder)
-	go store.RunNightly(ctx, *sc.pullAt, holder)
+	return jobs.Start(ctx, jobs.Config{Store: store, DatabaseURL: cfg.databaseURL, PullAt: sc.pullAt,
+		ID: fmt.Sprintf("%s:%d", host, os.Getpid())})
 }
