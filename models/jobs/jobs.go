@@ -52,6 +52,10 @@ const maxAttempts = 5
 // not pull it again.
 const keepFinished = 8 * 24 * time.Hour
 
+// defaultPoll: nothing here needs a job picked up within the second, and
+// on SQLite each look takes the write lock for a moment.
+const defaultPoll = 5 * time.Second
+
 // NightlyArgs is the night's job: list the campaigns to pull.
 type NightlyArgs struct {
 	Night string `json:"night"` // the Seoul date, YYYY-MM-DD
@@ -83,7 +87,8 @@ type Config struct {
 	// ID names this instance among River's clients; empty: River makes one.
 	ID string
 	// PollInterval is how often the instance looks for jobs to work when it
-	// is not told of them (always, on SQLite); 0: River's default, a second.
+	// is not told of them (always, on SQLite, where each look is a short
+	// write); 0: defaultPoll.
 	PollInterval time.Duration
 	Logger       *slog.Logger // nil: slog.Default(), warnings and errors only
 	// TestOnly starts River's maintenance (the leader's periodic jobs among
@@ -153,6 +158,9 @@ func start[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], cfg Con
 			// already, its insert is skipped; missed, it runs now.
 			return NightlyArgs{Night: at.Night(time.Now().Add(time.Minute)).String()}, nil
 		}, &river.PeriodicJobOpts{ID: KindNightly, RunOnStart: true}))
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = defaultPoll
 	}
 	logger := cfg.Logger
 	if logger == nil {
