@@ -107,6 +107,14 @@ func withMigrationLock(ctx context.Context, db *gorm.DB, fn func(*gorm.DB) error
 // MigrateTo applies the migrations up to and including id, and no later
 // ones: for tests of a migration over rows written before it.
 func MigrateTo(db *gorm.DB, id string) error {
+	for _, point := range commitAfter {
+		if point >= id {
+			break
+		}
+		if err := newMigrator(db).MigrateTo(point); err != nil {
+			return fmt.Errorf("migrate to %s: %w", point, err)
+		}
+	}
 	if err := newMigrator(db).MigrateTo(id); err != nil {
 		return fmt.Errorf("migrate to %s: %w", id, err)
 	}
