@@ -102,6 +102,9 @@ func serve(cfg config, args []string) error {
 			slog.Warn("stop River", "err", err)
 		}
 	}
+	// Deferred here, it runs after the HTTP server's shutdown below and
+	// before the database closes (deferred earlier), on every return.
+	defer stopJobs()
 	// Listen before logging, so that the log names the real address (port 0
 	// picks a free one: tests start several instances that way).
 	ln, err := net.Listen("tcp", *addr)
@@ -115,11 +118,9 @@ func serve(cfg config, args []string) error {
 	}()
 	select {
 	case err := <-errc:
-		stopJobs()
 		return err
 	case <-ctx.Done():
 	}
-	defer stopJobs()
 	slog.Info("shutting down: finishing requests in flight and jobs")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.http.shutdown)
 	defer cancel()
