@@ -145,6 +145,9 @@ func TestEvidenceKindsByContent(t *testing.T) {
 		if ev["filename"] != k.name || ev["content_type"] != k.ctype || ev["size"] != float64(len(k.data)) || ev["sha256"] != sha256Hex(k.data) {
 			t.Errorf("%s: answered %v; want type %s, size %d, sha256 %s", k.name, ev, k.ctype, len(k.data), sha256Hex(k.data))
 		}
+		if ev["uploaded_by_name"] != e.w.Student.Name {
+			t.Errorf("%s: uploaded_by_name %v, want %q", k.name, ev["uploaded_by_name"], e.w.Student.Name)
+		}
 		if _, ok := ev["blob_key"]; ok {
 			t.Errorf("%s: the answer shows where the file is kept", k.name)
 		}
@@ -173,6 +176,11 @@ func TestEvidenceKindsByContent(t *testing.T) {
 	list := decode[EvidenceList](t, e.do("GET", metricURL, nil, student))
 	if len(list.Items) != 3 || list.Items[0].ID != ids[0] || list.Items[2].ID != ids[2] {
 		t.Errorf("the entry's evidence: %+v", list.Items)
+	}
+	for _, it := range list.Items {
+		if it.UploadedByName != e.w.Student.Name {
+			t.Errorf("listed evidence %d: uploaded by %q, want %q", it.ID, it.UploadedByName, e.w.Student.Name)
+		}
 	}
 	list = decode[EvidenceList](t, e.do("GET", salesURL, nil, e.token(e.w.Merchant)))
 	if len(list.Items) != 4 {

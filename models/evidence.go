@@ -53,6 +53,9 @@ type Evidence struct {
 	BlobKey       string    `json:"-" gorm:"not null"`
 	CreatedBy     *uint64   `json:"-"`
 	CreatedAt     time.Time `json:"created_at"`
+	// UploadedByName is who uploaded it, by name ("" when the account is
+	// gone); filled when answering, never stored or audited.
+	UploadedByName string `json:"uploaded_by_name" gorm:"-"`
 }
 
 // TableName is "evidence".
@@ -185,7 +188,30 @@ func (s *Store) AddEvidence(ctx context.Context, actor Actor, entity string, id 
 		s.removeBlob(ctx, ev.BlobKey, "a failed upload")
 		return nil, err
 	}
+	if err := fillUploaders(s.db.WithContext(ctx), []*Evidence{ev}); err != nil {
+		return nil, err
+	}
 	return ev, nil
+}
+
+// fillUploaders names who uploaded each file, in one query.
+func fillUploaders(tx *gorm.DB, items []*Evidence) error {
+	var ids []uint64
+	for _, ev := range items {
+		if ev.CreatedBy != nil {
+			ids = append(ids, *ev.CreatedBy)
+		}
+	}
+	users, err := usersByID(tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, ev := range items {
+		if ev.CreatedBy != nil {
+			ev.UploadedByName = users[*ev.CreatedBy].Name
+		}
+	}
+	return nil
 }
 
 var errNoBucket = errors.New("evidence: no blob bucket configured (NALGAE_BLOB_URL)")
@@ -248,6 +274,13 @@ func (s *Store) ListEvidence(ctx context.Context, actor Actor, entity string, id
 	out := []Evidence{}
 	if err := tx.Where(column+" = ?", id).Order("id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("list evidence: %w", err)
+	}
+	ptrs := make([]*Evidence, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	if err := fillUploaders(tx, ptrs); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

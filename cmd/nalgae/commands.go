@@ -57,6 +57,7 @@ func serve(cfg config, args []string) error {
 	for _, note := range sources.keyNotes {
 		slog.Warn(note)
 	}
+	slog.Info("evidence files kept at " + sources.redactedBlobURL())
 	db, err := openDB(cfg)
 	if err != nil {
 		return err
