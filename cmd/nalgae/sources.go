@@ -114,16 +114,27 @@ func loadSources(ctx context.Context, cfg config) (*sourcesConfig, error) {
 		}
 		sc.pullAt = &at
 	}
-	sc.blobURL = os.Getenv("NALGAE_BLOB_URL")
-	if sc.blobURL == "" {
-		if sc.blobURL, err = defaultBlobURL(cfg); err != nil {
-			return nil, err
-		}
-	}
-	if sc.bucket, err = openBucket(ctx, sc.blobURL); err != nil {
+	if sc.bucket, sc.blobURL, err = openEvidenceBucket(ctx, cfg); err != nil {
 		return nil, err
 	}
 	return sc, nil
+}
+
+// openEvidenceBucket opens NALGAE_BLOB_URL, or the default beside the
+// database; it answers the URL too.
+func openEvidenceBucket(ctx context.Context, cfg config) (*blob.Bucket, string, error) {
+	raw := os.Getenv("NALGAE_BLOB_URL")
+	if raw == "" {
+		var err error
+		if raw, err = defaultBlobURL(cfg); err != nil {
+			return nil, "", err
+		}
+	}
+	b, err := openBucket(ctx, raw)
+	if err != nil {
+		return nil, "", err
+	}
+	return b, raw, nil
 }
 
 // openBucket opens NALGAE_BLOB_URL; a file:// directory is created when
