@@ -137,5 +137,5 @@ e2e(
     await expectText(row(student, 'entries-table', won(SPEND)), msg(ko, 'status.approved'))
     await expectText(row(student, 'entries-table', won(SPEND)).getByTestId('evidence-clip'), '1')
   },
-  { timeout: 120_000 },
+  { timeout: 180_000 },
 )
