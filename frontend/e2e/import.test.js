@@ -45,7 +45,7 @@ const row = (page, testid, cell) =>
 async function openCampaign(page) {
   await login(page, 'student')
   await expectText(page.getByTestId('team-name'), '이도공감')
-  await page.getByRole('link', { name: CAMPAIGN }).click()
+  await page.getByRole('link', { name: CAMPAIGN, exact: true }).click()
   await expectPath(page, /^\/campaigns\/\d+$/)
   await expectText(page.getByTestId('campaign-name'), CAMPAIGN)
   const panel = page.getByTestId('campaign-import')

@@ -47,7 +47,7 @@ e2e('a day logged by the student, approved by the professor, counts in the city 
   const student = await newPage()
   await login(student, 'student')
   await expectText(student.getByTestId('team-name'), '이도공감')
-  await student.getByRole('link', { name: CAMPAIGN }).click()
+  await student.getByRole('link', { name: CAMPAIGN, exact: true }).click()
   await expectText(student.getByTestId('campaign-name'), CAMPAIGN)
   await expectText(student.getByTestId('log-today').locator('h2'), msg(ko, 'metrics.logTitle'))
   assert.equal(await student.getByTestId('metric-date').inputValue(), yesterday, 'ad results start on yesterday (Seoul): ad consoles settle the day after')

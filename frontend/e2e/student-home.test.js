@@ -77,3 +77,35 @@ e2e('the student logs a day in three taps on a phone and submits it in place', a
   const box = await saved.boundingBox()
   assert.ok(box.x >= 0 && box.x + box.width <= PHONE.width, JSON.stringify(box))
 })
+
+e2e('a campaign shows its latest two weeks of days with 더 보기', async ({ newPage }) => {
+  const token = await apiToken('student')
+  const teams = (await apiCall(token, 'GET', '/teams')).items
+  const campaigns = (await apiCall(token, 'GET', `/teams/${teams[0].id}/campaigns`)).items
+  // a campaign the other test leaves alone, with more than two weeks of days
+  let chosen = null
+  let entries = []
+  for (const c of campaigns.filter((c) => c.kind !== 'search_ad' && c.kind !== 'live_commerce')) {
+    entries = (await apiCall(token, 'GET', `/campaigns/${c.id}/metrics?limit=500`)).items
+    if (entries.length > 14) {
+      chosen = c
+      break
+    }
+  }
+  assert.ok(chosen, 'the demo team has a campaign with more than 14 days')
+  const dates = entries.map((e) => e.date).sort()
+  const newest = new Date(dates[dates.length - 1] + 'T00:00:00Z')
+  const since = (days) => new Date(newest.getTime() - (days - 1) * 86400000).toISOString().slice(0, 10)
+  const inWeeks = (w) => dates.filter((d) => d >= since(14 * w)).length
+
+  const page = await newPage({ viewport: PHONE })
+  await login(page, 'student')
+  await page.goto(`/campaigns/${chosen.id}`)
+  const table = page.getByTestId('entries-table')
+  await table.waitFor()
+  await eventually(async () => assert.equal(await table.locator('tbody tr').count(), inWeeks(1)))
+  const more = page.getByTestId('entries-more')
+  await expectText(more, msg(ko, 'metrics.shown', { shown: inWeeks(1), n: entries.length }))
+  await more.getByTestId('entries-more-button').click()
+  await eventually(async () => assert.equal(await table.locator('tbody tr').count(), inWeeks(2)))
+})

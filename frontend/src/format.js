@@ -112,3 +112,9 @@ export function formatWonCompact(v, locale = 'ko') {
   const f = new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'ko-KR', { notation: 'compact', maximumFractionDigits: 1 })
   return (n < 0 ? '-' : '') + '₩' + f.format(Math.abs(n))
 }
+
+/** shiftDate moves a YYYY-MM-DD date by n days (negative: earlier). */
+export function shiftDate(date, n) {
+  const [y, m, d] = date.split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10)
+}
