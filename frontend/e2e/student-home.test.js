@@ -53,6 +53,9 @@ e2e('the student logs a day in three taps on a phone and submits it in place', a
   assert.match(date, /^\d{4}-\d{2}-\d{2}$/)
   await form.getByTestId('metric-spend_krw').fill('12000')
   await form.getByTestId('metric-revenue_krw').fill('345000')
+  // money fields group the digits as they are typed
+  assert.equal(await form.getByTestId('metric-spend_krw').inputValue(), '12,000')
+  assert.equal(await form.getByTestId('metric-revenue_krw').inputValue(), '345,000')
   await form.getByTestId('metric-viewers').fill('420')
   // 3: save
   await tap(form.getByTestId('metric-save'))
