@@ -51,3 +51,27 @@ e2e('every growth figure of the report table shows its windows beside it', async
   await expectText(cell, `${row.windows.before_from} ~ ${row.windows.before_to}`)
   await expectText(tr, won(row.sales_after_krw))
 })
+
+e2e('a date preset filters the report, which says what the filter leaves unchanged', async ({ newPage }) => {
+  const page = await newPage()
+  await login(page, 'city')
+  const table = page.getByTestId('report-teams-table')
+  const growthOf = async () => (await textOf(table.locator('tbody tr', { hasText: '이도공감' }).getByTestId('growth-windows').first().locator('..'))).split('\n')[0].trim()
+  await table.locator('tbody tr').first().waitFor()
+  const growthBefore = await growthOf()
+  assert.equal(await page.getByTestId('filter-unchanged').count(), 0, 'no note without a filter')
+
+  await page.getByTestId('report-preset-lastMonth').click()
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date())
+  const [y, m] = today.split('-').map(Number)
+  const from = new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 10)
+  const to = new Date(Date.UTC(y, m - 1, 0)).toISOString().slice(0, 10)
+  await eventually(async () => {
+    const q = new URL(page.url()).searchParams
+    assert.deepEqual([q.get('from'), q.get('to')], [from, to])
+  })
+  assert.equal(await page.getByTestId('filter-from').inputValue(), from)
+  await expectText(page.getByTestId('filter-unchanged'), msg(ko, 'report.filterUnchanged'))
+  // as the note says, sales growth is the team's own windows, not the filter's
+  await eventually(async () => assert.equal(await growthOf(), growthBefore))
+})

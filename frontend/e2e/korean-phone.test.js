@@ -3,22 +3,15 @@
 // on (a shadow at the cut edge, data-cut="true", the first column stuck in
 // view), or turns its rows into cards; and no English word appears on the
 // page — not in its text, nor in a placeholder, a label read aloud or a
-// tooltip. Figures' abbreviations (ROAS, CTR, …), addresses and the
-// language switch's "English" are the exceptions.
+// tooltip (harness.englishWords says which Latin words may show).
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { apiCall, apiToken, e2e, login, useServer } from './harness.js'
+import { apiCall, apiToken, e2e, englishWords, login, useServer } from './harness.js'
 
 useServer()
 
 const PHONE = { width: 375, height: 800 }
-
-// Words a Korean page may show in Latin letters: the ad industry's
-// abbreviations (Naver's own console uses them; VAT, SNS), file formats,
-// the app's name "날개 Nalgae", and the language switch, which says
-// "English" and "언어 / Language" so that a reader of either finds it.
-const ALLOWED = new Set(['SNS', 'ROAS', 'CTR', 'CVR', 'CPC', 'CPA', 'AOV', 'KPI', 'VAT', 'CSV', 'XLSX', 'TSV', 'TXT', 'PDF', 'CATME', 'Nalgae', 'English', 'Language'])
 
 /** settle waits until the page has no spinner and its requests are done. */
 async function settle(page) {
@@ -54,30 +47,10 @@ async function tableProblems(page) {
   })
 }
 
-/** englishWords lists the Latin words of three letters or more that the
- * page shows or reads aloud, without addresses and allowed abbreviations. */
-async function englishWords(page, allowed) {
-  return page.evaluate((allowed) => {
-    const texts = [document.title, document.body.innerText]
-    for (const el of document.querySelectorAll('[placeholder], [aria-label], [title]')) {
-      if (!el.getClientRects().length && !el.closest('[aria-live]')) continue
-      texts.push(el.getAttribute('placeholder') || '', el.getAttribute('aria-label') || '', el.getAttribute('title') || '')
-    }
-    const words = new Set()
-    for (const raw of texts) {
-      const text = raw
-        .replace(/[\w.+-]+@[\w.-]+/g, ' ') // e-mail addresses
-        .replace(/(https?:\/\/)?[\w-]+(\.[\w-]+)+(\/[\w./?=&%-]*)?/g, ' ') // web addresses, file names
-      for (const m of text.matchAll(/[A-Za-z]{3,}/g)) if (!allowed.includes(m[0])) words.add(m[0])
-    }
-    return [...words]
-  }, [...allowed])
-}
-
 async function check(page, where, report) {
   await settle(page)
   const { problems, wide } = await tableProblems(page)
-  const english = await englishWords(page, ALLOWED)
+  const english = await englishWords(page.locator('body'))
   report.push({ where, wide, problems, english })
 }
 
