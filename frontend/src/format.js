@@ -118,3 +118,9 @@ export function shiftDate(date, n) {
   const [y, m, d] = date.split('-').map(Number)
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10)
 }
+
+/** formatScore writes a 0–100 self-reliance score with one decimal. */
+export function formatScore(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return NONE
+  return (Math.round(v * 10) / 10).toFixed(1)
+}
