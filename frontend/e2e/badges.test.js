@@ -1,6 +1,7 @@
 // The menu's badge counts what waits for each user: the professor's entries
 // and sales to review (one fewer after an approval), the student's returned
-// entries, the store owner's sales to confirm — each the count the API gives.
+// entries, the store owner's sales to confirm and follow-ups due — each the
+// count the API gives.
 import assert from 'node:assert/strict'
 import { apiCall, apiToken, e2e, eventually, expectText, ko, login, msg, useServer } from './harness.js'
 
@@ -51,15 +52,25 @@ e2e('the menu badge counts what waits for the professor, the student and the sto
   await eventually(async () => assert.equal(await badge(sp), msg(ko, 'nav.waiting.returned', { n: returned })))
 
   const merchant = await apiToken('merchant')
+  const storeTeams = (await apiCall(merchant, 'GET', '/teams')).items
   let toConfirm = 0
-  for (const tm of (await apiCall(merchant, 'GET', '/teams')).items) {
+  for (const tm of storeTeams) {
     toConfirm += (await apiCall(merchant, 'GET', `/teams/${tm.id}/sales?statuses=submitted,approved&limit=500`)).items.filter((s) => !s.confirmed_at).length
   }
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date())
+  let due = 0
+  for (const p of new Set(storeTeams.map((tm) => tm.program_id))) {
+    due += (await apiCall(merchant, 'GET', `/programs/${p}/followups?state=open&limit=500`)).items.filter((f) => f.due_on <= today).length
+  }
+  const parts = [
+    ...(toConfirm ? [msg(ko, 'nav.waiting.confirm', { n: toConfirm })] : []),
+    ...(due ? [msg(ko, 'nav.waiting.followups', { n: due })] : []),
+  ]
   const mp = await newPage()
   await login(mp, 'merchant')
-  if (toConfirm > 0) await eventually(async () => assert.equal(await badge(mp), msg(ko, 'nav.waiting.confirm', { n: toConfirm })))
+  if (parts.length) await eventually(async () => assert.equal(await badge(mp), parts.join(', ')))
   else {
     await expectText(mp.getByTestId('nav-store'), msg(ko, 'nav.store'))
-    assert.equal(await mp.getByTestId('nav-badge').count(), 0, 'nothing to confirm, no badge')
+    assert.equal(await mp.getByTestId('nav-badge').count(), 0, 'nothing waits, no badge')
   }
 })
