@@ -75,3 +75,15 @@ e2e('a date preset filters the report, which says what the filter leaves unchang
   // as the note says, sales growth is the team's own windows, not the filter's
   await eventually(async () => assert.equal(await growthOf(), growthBefore))
 })
+
+e2e('every KPI card of the report has a "?" with its formula in words', async ({ newPage }) => {
+  const page = await newPage()
+  await login(page, 'city')
+  for (const id of ['total-spend', 'total-revenue', 'total-roas', 'total-ctr', 'total-cvr', 'total-conversions', 'total-growth']) {
+    const card = page.getByTestId(id)
+    await card.getByTestId('kpi-formula').click()
+    const text = await textOf(card.locator('.kpi__formula p'))
+    assert.ok(text.length > 5, `${id}: ${text}`)
+  }
+  await expectText(page.getByTestId('total-roas').locator('.kpi__formula p'), msg(ko, 'kpi.formula.adRoas'))
+})
