@@ -38,6 +38,15 @@ e2e('the student and the merchant see the city’s figure when approved results 
     await eventually(async () => assert.equal(wonToNumber(await textOf(spend.locator('.kpi__value'))), approved, `${role}: the report's figure`))
     await expectText(kpis, msg(ko, 'kpi.counted', { statuses: msg(ko, 'status.approved') }))
   }
+
+  // the campaign page offers the same choice
+  const approvedAd = (await apiCall(token, 'GET', `/campaigns/${ad.id}/kpis?statuses=approved`)).total.spend_krw
+  const page = await newPage()
+  await login(page, 'student')
+  await page.goto(`/campaigns/${ad.id}`)
+  const ckpis = page.getByTestId('campaign-kpis')
+  await ckpis.getByTestId('counted-switch').getByText(msg(ko, 'counted.approved')).click()
+  await eventually(async () => assert.equal(wonToNumber(await textOf(ckpis.getByTestId('kpi-spend').locator('.kpi__value'))), approvedAd))
 })
 
 e2e('every growth figure of the report table shows its windows beside it', async ({ newPage }) => {
