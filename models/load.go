@@ -27,7 +27,7 @@ type Loader struct {
 // write whichever path it took.
 func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		l := &Loader{Store: &Store{db: tx, today: s.today, loginLimits: s.loginLimits, kpis: s.kpis}, ctx: ctx, tx: tx}
+		l := &Loader{Store: &Store{db: tx, today: s.today, loginLimits: s.loginLimits, kpis: s.kpis, sources: s.sources}, ctx: ctx, tx: tx}
 		return fn(l)
 	})
 }

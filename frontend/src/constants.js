@@ -15,3 +15,9 @@ export const IMPORT_ACCEPT = '.csv,.tsv,.txt,.xlsx'
 export function countedQuery(choice) {
   return choice === 'approved' ? 'approved' : STATUSES.join(',')
 }
+
+// Evidence files (SPEC §14.2): what the phone's picker offers (photos and
+// PDFs; the server also takes XLSX and CSV, decided by content) and the
+// server's limit.
+export const EVIDENCE_ACCEPT = 'image/*,application/pdf'
+export const MAX_EVIDENCE_MB = 10
