@@ -28,9 +28,22 @@ var built struct {
 }
 
 func TestMain(m *testing.M) {
+	// On PostgreSQL the default evidence directory is ./data/blobs of the
+	// working directory — here the source tree; tests keep theirs in a
+	// temporary one unless a test names its own.
+	blobs := ""
+	if os.Getenv("NALGAE_BLOB_URL") == "" {
+		if dir, err := os.MkdirTemp("", "nalgae-blobs-"); err == nil {
+			blobs = dir
+			os.Setenv("NALGAE_BLOB_URL", "file://"+filepath.ToSlash(dir))
+		}
+	}
 	code := m.Run()
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
+	}
+	if blobs != "" {
+		os.RemoveAll(blobs)
 	}
 	os.Exit(code)
 }
