@@ -18,6 +18,7 @@ var all = []*gormigrate.Migration{
 	kpiSums,
 	loginSecurity,
 	auditChain,
+	pgSummaries,
 }
 
 func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {
