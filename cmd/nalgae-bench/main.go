@@ -132,7 +132,7 @@ type database struct {
 // printed, and measure fails at the end.
 func measure(o options, b *backend, rec *recorder) error {
 	fmt.Printf("# == %s\n", b.name)
-	srv, startup, err := startServer(o, b)
+	srv, startup, err := startServer(o, b, 1)
 	if err != nil {
 		return err
 	}
@@ -146,6 +146,7 @@ func measure(o options, b *backend, rec *recorder) error {
 		return err
 	}
 	failed := 0
+	clients, others := []*client{c}, []*server{}
 	for _, step := range []struct {
 		name string
 		run  func() error
@@ -153,8 +154,22 @@ func measure(o options, b *backend, rec *recorder) error {
 		{"report", func() error { return reportFigures(o, b, c, sess, rec) }},
 		{"read load", func() error { return readLoadFigures(o, c, sess, rec) }},
 		{"import", func() error { return importFigures(o, b, c, sess, rec) }},
-		{"concurrent writes", func() error { return writeFigures(o, c, sess, rec) }},
+		{"concurrent writes", func() error { return writeFigures(o, clients, sess, rec) }},
 	} {
+		if step.name == "concurrent writes" && b.instances > 1 {
+			// More instances join the first on the same database for the
+			// writes; the writers are spread over them.
+			for i := 2; i <= b.instances; i++ {
+				more, _, err := startServer(o, b, i)
+				if err != nil {
+					return err
+				}
+				defer more.stop()
+				others = append(others, more)
+				clients = append(clients, newClient(more.base))
+			}
+			fmt.Printf("# concurrent_writes: %d instances on one database\n", b.instances)
+		}
 		if err := step.run(); err != nil {
 			fmt.Printf("# ERROR %s%s: %s\n", rec.prefix, step.name, strings.TrimSpace(err.Error()))
 			failed++
@@ -169,6 +184,18 @@ func measure(o options, b *backend, rec *recorder) error {
 	}
 	rec.figure("peak_rss_mb", peak, "MB")
 	rec.bar("peak_rss_mb", peak, atMost, 200)
+	for i, more := range others {
+		if err := more.checkAlive(); err != nil {
+			return err
+		}
+		peak, err := more.peakRSSMB()
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("peak_rss_instance%d_mb", i+2)
+		rec.figure(name, peak, "MB")
+		rec.bar(name, peak, atMost, 200)
+	}
 	if failed > 0 {
 		return fmt.Errorf("%d group(s) of figures could not be measured (see the ERROR lines)", failed)
 	}
