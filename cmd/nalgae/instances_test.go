@@ -64,7 +64,7 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 		ID string
 		N  int
 	}
-	if err := db.Raw("SELECT id, COUNT(*) AS n FROM schema_migrations GROUP BY id").Scan(&applied).Error; err != nil {
+	if err := db.Raw("SELECT id, COUNT(*) AS n FROM schema_migrations GROUP BY id ORDER BY id").Scan(&applied).Error; err != nil {
 		t.Fatal(err)
 	}
 	if len(applied) == 0 || applied[len(applied)-1].ID != migrations.Latest() {
