@@ -182,7 +182,7 @@ func buildConcurrencyFixture(t *testing.T, env *testEnv, teams, studentsPerTeam,
 	must(err)
 	fx := &concFixture{program: program, studentIDs: map[uint64]bool{}}
 	for _, u := range users[teams*studentsPerTeam:] {
-		_, err := s.AddStaff(ctx, sys, program.ID, u.ID)
+		_, err := s.AddStaff(ctx, sys, program.ID, models.StaffInput{UserID: u.ID})
 		must(err)
 		fx.professors = append(fx.professors, &concProfessor{token: env.token(u), programID: program.ID})
 	}

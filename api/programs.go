@@ -47,7 +47,8 @@ func (s *Server) deleteProgram(c echo.Context) error {
 }
 
 type staffRequest struct {
-	UserID uint64 `json:"user_id"`
+	UserID uint64  `json:"user_id"`
+	Role   *string `json:"role"`
 }
 
 // StaffList is the answer of GET /programs/{id}/staff.
@@ -76,10 +77,7 @@ func (s *Server) addStaff(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if req.UserID == 0 {
-		return models.Invalid("user_id", "is required")
-	}
-	st, err := s.store.AddStaff(ctx(c), actor(c), id, req.UserID)
+	st, err := s.store.AddStaff(ctx(c), actor(c), id, models.StaffInput{UserID: req.UserID, Role: req.Role})
 	if err != nil {
 		return err
 	}

@@ -73,7 +73,7 @@ func (s *Server) Routes() []Route {
 		{Method: "PATCH", Path: "/programs/:id", Who: whoAdmin, Summary: "Change a program", Body: programRequest{}, Resp: models.Program{}, Status: 200, handler: s.updateProgram},
 		{Method: "DELETE", Path: "/programs/:id", Who: whoAdmin, Summary: "Delete a program without teams", Status: 204, handler: s.deleteProgram},
 		{Method: "GET", Path: "/programs/:id/staff", Who: whoReaders, Summary: "List a program's professors and city staff", Resp: StaffList{}, Status: 200, handler: s.listStaff},
-		{Method: "POST", Path: "/programs/:id/staff", Who: whoAdmin, Summary: "Add a professor or city user to a program's staff", Body: staffRequest{}, Resp: models.ProgramStaff{}, Status: 201, handler: s.addStaff},
+		{Method: "POST", Path: "/programs/:id/staff", Who: whoAdmin, Summary: "Add a professor or city user to a program's staff. `role` (SPEC §1: professor or city) is optional; when sent it must be the user's own role (422 fields.role otherwise)", Body: staffRequest{}, Resp: models.ProgramStaff{}, Status: 201, handler: s.addStaff},
 		{Method: "DELETE", Path: "/programs/:id/staff/:user_id", Who: whoAdmin, Summary: "Remove a user from a program's staff", Status: 204, handler: s.removeStaff},
 		{Method: "GET", Path: "/programs/:id/teams", Who: whoReaders, Summary: "List a program's teams you may read", Query: list, Resp: models.Page[models.Team]{}, Status: 200, handler: s.listTeams},
 		{Method: "POST", Path: "/programs/:id/teams", Who: whoStaff, Summary: "Create a team", Body: teamRequest{}, Resp: models.Team{}, Status: 201, handler: s.createTeam},

@@ -2,13 +2,19 @@ package models
 
 import (
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 )
 
-// relation is how an actor stands to a program or a team. Every access rule of
-// SPEC §3 is a question about it, answered in the can* functions below, so the
-// table of who may do what lives here and nowhere else.
+// This file is the only place that decides who may do what (SPEC §3). A
+// right within a program is a question about the actor's relation to it or
+// to a team (the can* methods of relation); a right across the instance,
+// outside any one program (users, merchants, the audit log), is a question
+// about the actor's role (the functions after them). Models ask these and
+// never switch on a role themselves.
+
+// relation is how an actor stands to a program or a team.
 type relation uint8
 
 const (
@@ -30,8 +36,81 @@ func (r relation) canConfirm() bool     { return r.has(relAdmin | relProfessor |
 func (r relation) canComment() bool     { return r.has(relAdmin | relProfessor | relMember | relOwner) }
 func (r relation) canEvaluate() bool    { return r.has(relAdmin | relProfessor) }
 func (r relation) canReport() bool      { return r.has(relAdmin | relProfessor | relCity) }
-func (r relation) canAudit() bool       { return r.has(relAdmin | relProfessor) }
-func (r relation) seesEmails() bool     { return r.has(relAdmin | relProfessor | relMember) }
+func (r relation) canAdminister() bool  { return r.has(relAdmin) }
+
+// canReadEvaluations: reviewers read every evaluation of a team, its
+// students only those made visible to them (canReadEvaluation).
+func (r relation) canReadEvaluations() bool { return r.canEvaluate() || r.has(relMember) }
+func (r relation) canReadEvaluation(visibleToTeam bool) bool {
+	return r.canEvaluate() || (r.has(relMember) && visibleToTeam)
+}
+
+// seesStaffEmails: the staff of a program see each other's addresses; the
+// program's students and merchants see only names.
+func (r relation) seesStaffEmails() bool { return r.has(relAdmin | relProfessor | relCity) }
+func (r relation) seesEmails() bool      { return r.has(relAdmin | relProfessor | relMember) }
+
+// Rights across the instance, by role.
+
+// canAdminister: users, programs and merchants are created and changed by
+// admins only.
+func canAdminister(actor Actor) bool { return actor.Role == RoleAdmin }
+
+// seesTeamEmails: whether a list of teams across programs ("my teams")
+// carries the members' email addresses. City staff and merchants never
+// receive students' contact data; the others see it in every team they
+// may read (one program's list asks the relation instead).
+func seesTeamEmails(actor Actor) bool { return actor.Role != RoleCity && actor.Role != RoleMerchant }
+
+// canSeeUser is who may look a user up: admins everyone, anyone themselves,
+// professors the students and merchant owners they form teams with.
+func canSeeUser(actor Actor, u *User) bool {
+	switch {
+	case canAdminister(actor), actor.UserID == u.ID:
+		return true
+	case actor.Role == RoleProfessor:
+		return slices.Contains(professorVisibleRoles, u.Role)
+	}
+	return false
+}
+
+// professorVisibleRoles are the users a professor may look up and list.
+var professorVisibleRoles = []Role{RoleStudent, RoleMerchant}
+
+// listableUsers narrows a user list to whom the actor may list: admins
+// everyone, professors students and merchant owners; others may not list.
+func listableUsers(q *gorm.DB, actor Actor) (*gorm.DB, error) {
+	switch actor.Role {
+	case RoleAdmin:
+		return q, nil
+	case RoleProfessor:
+		return q.Where("role IN ?", professorVisibleRoles), nil
+	}
+	return nil, ErrForbidden
+}
+
+// readableMerchantIDs: admins and professors see every merchant (professors
+// pick merchants when they form teams); others see their teams' merchants.
+func readableMerchantIDs(tx *gorm.DB, actor Actor) *gorm.DB {
+	fresh := tx.Session(&gorm.Session{NewDB: true})
+	if actor.Role == RoleAdmin || actor.Role == RoleProfessor {
+		return fresh.Model(&Merchant{}).Select("id")
+	}
+	return fresh.Model(&Team{}).Select("merchant_id").Where("teams.id IN (?)", readableTeamIDs(tx, actor))
+}
+
+// readableAudit narrows the audit log to what the actor may read: all of it
+// for admins, their programs' events for professors; others may not read it.
+func readableAudit(tx *gorm.DB, q *gorm.DB, actor Actor) (*gorm.DB, error) {
+	switch actor.Role {
+	case RoleAdmin:
+		return q, nil
+	case RoleProfessor:
+		return q.Where("program_id IN (?)", tx.Session(&gorm.Session{NewDB: true}).Model(&ProgramStaff{}).
+			Select("program_id").Where("user_id = ? AND role = ?", actor.UserID, StaffProfessor)), nil
+	}
+	return nil, ErrForbidden
+}
 
 // allow turns a relation and a right into the SPEC answer: 404 when the actor
 // cannot even read the object, 403 when they can read but not do this.

@@ -3,8 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-
-	"gorm.io/gorm"
 )
 
 // AuditFilter narrows ListAudit.
@@ -19,14 +17,9 @@ type AuditFilter struct {
 // events of their programs for professors. Others may not read the log.
 func (s *Store) ListAudit(ctx context.Context, actor Actor, f AuditFilter) (Page[AuditEvent], error) {
 	tx := s.db.WithContext(ctx)
-	q := tx.Model(&AuditEvent{})
-	switch actor.Role {
-	case RoleAdmin:
-	case RoleProfessor:
-		q = q.Where("program_id IN (?)", tx.Session(&gorm.Session{NewDB: true}).Model(&ProgramStaff{}).
-			Select("program_id").Where("user_id = ? AND role = ?", actor.UserID, StaffProfessor))
-	default:
-		return Page[AuditEvent]{}, ErrForbidden
+	q, err := readableAudit(tx, tx.Model(&AuditEvent{}), actor)
+	if err != nil {
+		return Page[AuditEvent]{}, err
 	}
 	if f.Entity != "" {
 		q = q.Where("entity = ?", f.Entity)

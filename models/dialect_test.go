@@ -184,7 +184,7 @@ func TestUniqueIndexesAreConflicts(t *testing.T) {
 	if !errors.As(err, &conflict) || conflict.Code != "duplicate" {
 		t.Fatalf("duplicate email: %v, want a duplicate conflict", err)
 	}
-	if _, err := s.AddStaff(ctx, modelstest.System, w.ProgramA.ID, w.Prof.ID); !errors.As(err, &conflict) {
+	if _, err := s.AddStaff(ctx, modelstest.System, w.ProgramA.ID, models.StaffInput{UserID: w.Prof.ID}); !errors.As(err, &conflict) {
 		t.Fatalf("staff twice: %v, want a conflict", err)
 	}
 }

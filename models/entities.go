@@ -80,7 +80,7 @@ type Team struct {
 	CreatedAt  time.Time    `json:"created_at"`
 	UpdatedAt  time.Time    `json:"updated_at"`
 	Merchant   *Merchant    `json:"merchant,omitempty" gorm:"-"`
-	Members    []TeamMember `json:"members,omitempty" gorm:"-"`
+	Members    []TeamMember `json:"members" gorm:"-"`
 }
 
 // TeamMember is a student on a team.

@@ -102,7 +102,7 @@ func (s *Store) ListEvaluations(ctx context.Context, actor Actor, teamID uint64,
 	if err != nil {
 		return Page[Evaluation]{}, err
 	}
-	if err := allow(rel, rel.canEvaluate() || rel.has(relMember)); err != nil {
+	if err := allow(rel, rel.canReadEvaluations()); err != nil {
 		return Page[Evaluation]{}, err
 	}
 	q := tx.Model(&Evaluation{}).Where("team_id = ?", teamID)
@@ -121,7 +121,7 @@ func loadEvaluation(tx *gorm.DB, actor Actor, id uint64) (*Evaluation, *Team, re
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	if !rel.canEvaluate() && !(rel.has(relMember) && e.VisibleToTeam) {
+	if !rel.canReadEvaluation(e.VisibleToTeam) {
 		return nil, nil, 0, ErrNotFound
 	}
 	return &e, t, rel, nil

@@ -154,25 +154,13 @@ func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.D
 		for i, t := range teams {
 			teamIDs[i] = t.ID
 		}
-		inProgram := func(db *gorm.DB) *gorm.DB {
-			return db.Where("team_id IN (?)", tx.Session(&gorm.Session{NewDB: true}).Model(&Team{}).Select("id").Where("program_id = ?", program.ID))
-		}
-		src, err := loadKPISource(tx, inProgram, teamIDs, KPIQuery{}, Statuses, program.EndsOn, today)
+		src, err := loadProgramKPISource(tx, program.ID, teamIDs, KPIQuery{}, Statuses, program.EndsOn, today)
 		if err != nil {
 			return nil, err
 		}
-		byTeam := map[uint64][]Campaign{}
-		for _, c := range src.campaigns {
-			byTeam[c.TeamID] = append(byTeam[c.TeamID], c)
-		}
 		for _, t := range teams {
-			s.kpis.entries.Add(KPIQuery{}.cacheKey("team", t.ID, today), kpiCacheEntry{stamp: t.Stamp, answer: &TeamKPIs{
-				TeamID:          t.ID,
-				CountedStatuses: Statuses,
-				Total:           src.block(byTeam[t.ID]),
-				ByKind:          src.byKind(byTeam[t.ID]),
-				SalesGrowth:     src.growth[t.ID],
-			}})
+			s.kpis.entries.Add(KPIQuery{}.cacheKey("team", t.ID, today), kpiCacheEntry{stamp: t.Stamp,
+				answer: &TeamKPIs{TeamID: t.ID, CountedStatuses: Statuses, TeamFigures: src.teamFigures(t.ID)}})
 		}
 		return nil, nil
 	})

@@ -39,10 +39,17 @@ type CampaignKPIs struct {
 
 // TeamKPIs is the answer of GET /teams/{id}/kpis.
 type TeamKPIs struct {
-	TeamID          uint64             `json:"team_id"`
-	CountedStatuses []Status           `json:"counted_statuses"`
-	Total           kpi.Block          `json:"total"`
-	ByKind          map[Kind]kpi.Block `json:"by_kind"`
+	TeamID          uint64   `json:"team_id"`
+	CountedStatuses []Status `json:"counted_statuses"`
+	TeamFigures
+}
+
+// TeamFigures are a team's KPI figures: its answer of GET /teams/{id}/kpis
+// and its row of the program report give the same, computed by one function
+// (kpiSource.teamFigures).
+type TeamFigures struct {
+	Total  kpi.Block          `json:"total"`
+	ByKind map[Kind]kpi.Block `json:"by_kind"`
 	SalesGrowth
 }
 
@@ -51,6 +58,7 @@ type TeamKPIs struct {
 // queries whatever the number of teams.
 type kpiSource struct {
 	campaigns []Campaign
+	byTeam    map[uint64][]Campaign  // campaigns by team id
 	sums      map[uint64]kpi.Sums    // by campaign id
 	growth    map[uint64]SalesGrowth // by team id
 }
@@ -68,6 +76,10 @@ func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs [
 	cq = cq.Select("id, team_id, kind, starts_on, ends_on")
 	if err := cq.Order("starts_on, id").Find(&src.campaigns).Error; err != nil {
 		return nil, fmt.Errorf("load campaigns: %w", err)
+	}
+	src.byTeam = make(map[uint64][]Campaign, len(teamIDs))
+	for _, c := range src.campaigns {
+		src.byTeam[c.TeamID] = append(src.byTeam[c.TeamID], c)
 	}
 	if len(src.campaigns) > 0 {
 		ids := campaignIDs(tx, campaignScope, q.Kinds)
@@ -100,6 +112,24 @@ func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs [
 		return nil, err
 	}
 	return src, nil
+}
+
+// loadProgramKPISource is loadKPISource over every team of a program, for
+// the report and for the pass that keeps each team's default answer.
+func loadProgramKPISource(tx *gorm.DB, programID uint64, teamIDs []uint64, q KPIQuery, statuses []Status, programEnd, today civil.Date) (*kpiSource, error) {
+	inProgram := func(db *gorm.DB) *gorm.DB {
+		return db.Where("team_id IN (?)", tx.Session(&gorm.Session{NewDB: true}).Model(&Team{}).Select("id").Where("program_id = ?", programID))
+	}
+	return loadKPISource(tx, inProgram, teamIDs, q, statuses, programEnd, today)
+}
+
+// teamFigures are the figures of team teamID.
+func (src *kpiSource) teamFigures(teamID uint64) TeamFigures {
+	return TeamFigures{
+		Total:       src.block(src.byTeam[teamID]),
+		ByKind:      src.byKind(src.byTeam[teamID]),
+		SalesGrowth: src.growth[teamID],
+	}
 }
 
 func campaignIDs(tx *gorm.DB, scope func(*gorm.DB) *gorm.DB, kinds []Kind) *gorm.DB {
@@ -205,13 +235,7 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 		if err != nil {
 			return nil, err
 		}
-		return &TeamKPIs{
-			TeamID:          id,
-			CountedStatuses: statuses,
-			Total:           src.block(src.campaigns),
-			ByKind:          src.byKind(src.campaigns),
-			SalesGrowth:     src.growth[id],
-		}, nil
+		return &TeamKPIs{TeamID: id, CountedStatuses: statuses, TeamFigures: src.teamFigures(id)}, nil
 	})
 }
 

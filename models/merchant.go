@@ -56,7 +56,7 @@ func (m *Merchant) validate(tx *gorm.DB) error {
 
 // CreateMerchant adds a merchant (admins only).
 func (s *Store) CreateMerchant(ctx context.Context, actor Actor, in MerchantInput) (*Merchant, error) {
-	if !actor.IsAdmin() {
+	if !canAdminister(actor) {
 		return nil, ErrForbidden
 	}
 	m := Merchant{Version: 1}
@@ -74,16 +74,6 @@ func (s *Store) CreateMerchant(ctx context.Context, actor Actor, in MerchantInpu
 		return nil, err
 	}
 	return &m, nil
-}
-
-// readableMerchantIDs: admins and professors see every merchant (professors
-// pick merchants when they form teams); others see their teams' merchants.
-func readableMerchantIDs(tx *gorm.DB, actor Actor) *gorm.DB {
-	fresh := tx.Session(&gorm.Session{NewDB: true})
-	if actor.Role == RoleAdmin || actor.Role == RoleProfessor {
-		return fresh.Model(&Merchant{}).Select("id")
-	}
-	return fresh.Model(&Team{}).Select("merchant_id").Where("teams.id IN (?)", readableTeamIDs(tx, actor))
 }
 
 // GetMerchant loads a merchant the actor may read.
@@ -115,7 +105,7 @@ func (s *Store) UpdateMerchant(ctx context.Context, actor Actor, id uint64, in M
 		if err != nil {
 			return nil, err
 		}
-		if !actor.IsAdmin() {
+		if !canAdminister(actor) {
 			return nil, ErrForbidden
 		}
 		m = *loaded

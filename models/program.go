@@ -53,7 +53,7 @@ func (p *Program) validate() error {
 
 // CreateProgram adds a program (admins only).
 func (s *Store) CreateProgram(ctx context.Context, actor Actor, in ProgramInput) (*Program, error) {
-	if !actor.IsAdmin() {
+	if !canAdminister(actor) {
 		return nil, ErrForbidden
 	}
 	p := Program{Status: ProgramPlanning, Version: 1}
@@ -94,7 +94,7 @@ func (s *Store) UpdateProgram(ctx context.Context, actor Actor, id uint64, in Pr
 		if err != nil {
 			return nil, err
 		}
-		if err := allow(rel, rel.has(relAdmin)); err != nil {
+		if err := allow(rel, rel.canAdminister()); err != nil {
 			return nil, err
 		}
 		p = *loaded
@@ -126,7 +126,7 @@ func (s *Store) DeleteProgram(ctx context.Context, actor Actor, id uint64) error
 		if err != nil {
 			return nil, err
 		}
-		if err := allow(rel, rel.has(relAdmin)); err != nil {
+		if err := allow(rel, rel.canAdminister()); err != nil {
 			return nil, err
 		}
 		var teams int64
@@ -168,23 +168,38 @@ func (s *Store) ListStaff(ctx context.Context, actor Actor, programID uint64) ([
 	for i := range staff {
 		u := users[staff[i].UserID]
 		staff[i].Name = u.Name
-		if rel.has(relAdmin | relProfessor | relCity) {
+		if rel.seesStaffEmails() {
 			staff[i].Email = u.Email
 		}
 	}
 	return staff, nil
 }
 
+// StaffInput is who joins a program's staff. Role (SPEC §1's ProgramStaff
+// role) is optional: the staff role is always the user's own role, and a
+// role sent must say the same, so that a client's mistake is an error
+// rather than a professor silently added as city staff or the reverse.
+type StaffInput struct {
+	UserID uint64
+	Role   *string
+}
+
 // AddStaff makes a professor or city user staff of a program (admins only).
-// The staff role is the user's own role.
-func (s *Store) AddStaff(ctx context.Context, actor Actor, programID, userID uint64) (*ProgramStaff, error) {
+func (s *Store) AddStaff(ctx context.Context, actor Actor, programID uint64, in StaffInput) (*ProgramStaff, error) {
+	userID := in.UserID
+	if userID == 0 {
+		return nil, Invalid("user_id", "is required")
+	}
+	if in.Role != nil && *in.Role != StaffProfessor && *in.Role != StaffCity {
+		return nil, Invalid("role", "must be professor or city")
+	}
 	var st ProgramStaff
 	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
 		_, rel, err := loadProgram(tx, actor, programID)
 		if err != nil {
 			return nil, err
 		}
-		if err := allow(rel, rel.has(relAdmin)); err != nil {
+		if err := allow(rel, rel.canAdminister()); err != nil {
 			return nil, err
 		}
 		var u User
@@ -193,6 +208,9 @@ func (s *Store) AddStaff(ctx context.Context, actor Actor, programID, userID uin
 		}
 		if u.Role != RoleProfessor && u.Role != RoleCity {
 			return nil, Invalid("user_id", "must be a professor or city user")
+		}
+		if in.Role != nil && *in.Role != string(u.Role) {
+			return nil, Invalid("role", "must be the user's own role ("+string(u.Role)+")")
 		}
 		st = ProgramStaff{ProgramID: programID, UserID: userID, Role: string(u.Role), Name: u.Name, Email: u.Email}
 		if err := tx.Create(&st).Error; err != nil {
@@ -213,7 +231,7 @@ func (s *Store) RemoveStaff(ctx context.Context, actor Actor, programID, userID 
 		if err != nil {
 			return nil, err
 		}
-		if err := allow(rel, rel.has(relAdmin)); err != nil {
+		if err := allow(rel, rel.canAdminister()); err != nil {
 			return nil, err
 		}
 		var st ProgramStaff

@@ -16,12 +16,10 @@ import (
 
 // TeamReport is one team's line in the program report.
 type TeamReport struct {
-	TeamID       uint64             `json:"team_id"`
-	TeamName     string             `json:"team_name"`
-	MerchantName string             `json:"merchant_name"`
-	Total        kpi.Block          `json:"total"`
-	ByKind       map[Kind]kpi.Block `json:"by_kind"`
-	SalesGrowth
+	TeamID       uint64 `json:"team_id"`
+	TeamName     string `json:"team_name"`
+	MerchantName string `json:"merchant_name"`
+	TeamFigures
 }
 
 // SeriesPoint is one day of spend and revenue over the whole program.
@@ -84,17 +82,9 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 	if err := fillTeams(tx, ptrs, false); err != nil {
 		return nil, err
 	}
-	inProgram := func(db *gorm.DB) *gorm.DB {
-		return db.Where("team_id IN (?)", tx.Session(&gorm.Session{NewDB: true}).Model(&Team{}).Select("id").Where("program_id = ?", programID))
-	}
-	today := s.today()
-	src, err := loadKPISource(tx, inProgram, teamIDs, q, statuses, program.EndsOn, today)
+	src, err := loadProgramKPISource(tx, programID, teamIDs, q, statuses, program.EndsOn, s.today())
 	if err != nil {
 		return nil, err
-	}
-	byTeam := map[uint64][]Campaign{}
-	for _, c := range src.campaigns {
-		byTeam[c.TeamID] = append(byTeam[c.TeamID], c)
 	}
 	report := &ProgramReport{
 		ProgramID:       programID,
@@ -115,13 +105,7 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 		report.Filters.To = ptr(q.To)
 	}
 	for _, t := range teams {
-		row := TeamReport{
-			TeamID:      t.ID,
-			TeamName:    t.Name,
-			Total:       src.block(byTeam[t.ID]),
-			ByKind:      src.byKind(byTeam[t.ID]),
-			SalesGrowth: src.growth[t.ID],
-		}
+		row := TeamReport{TeamID: t.ID, TeamName: t.Name, TeamFigures: src.teamFigures(t.ID)}
 		if t.Merchant != nil {
 			row.MerchantName = t.Merchant.Name
 		}
@@ -131,7 +115,7 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 	if report.Series, err = programSeries(tx, programID, q, statuses); err != nil {
 		return nil, err
 	}
-	report.Highlights = highlights(report.Teams, byTeam, lang)
+	report.Highlights = highlights(report.Teams, src.byTeam, lang)
 	return report, nil
 }
 

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"database/sql"
 	"fmt"
 	"math/big"
 	"slices"
@@ -66,17 +67,20 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 		sums[id] = totals{new(big.Rat), new(big.Rat)}
 	}
 	for chunk := range slices.Chunk(teamIDs, windowsPerQuery) {
+		// The windows' values are bound by position in the CTE that
+		// windowsCTE writes with them; everything else is bound by name
+		// (gorm's NamedExpr takes the positional values first).
 		with, args := windowsCTE(database.DialectOf(tx), chunk, windows)
 		// One-day records inside the window from … to: its whole months'
 		// sums and the days before the first and after the last whole month.
 		days := func(w string) string {
 			edge := func(n string) string {
 				return `COALESCE((SELECT ` + sumInt("s.sales_krw") + ` FROM sales_records s
-					WHERE s.team_id = w.team_id AND s.status IN ? AND s.period_start >= w.` + w + n + `_from
+					WHERE s.team_id = w.team_id AND s.status IN @statuses AND s.period_start >= w.` + w + n + `_from
 						AND s.period_start <= w.` + w + n + `_to AND s.period_end = s.period_start), 0)`
 			}
 			return `COALESCE((SELECT ` + sumInt("m.sales_krw") + ` FROM sales_month_sums m
-					WHERE m.team_id = w.team_id AND m.status IN ? AND m.month >= w.` + w + `_month_from
+					WHERE m.team_id = w.team_id AND m.status IN @statuses AND m.month >= w.` + w + `_month_from
 						AND m.month <= w.` + w + `_month_to), 0) + ` + edge("_head") + ` + ` + edge("_tail")
 		}
 		var daily []struct {
@@ -86,9 +90,9 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 			Spans      bool // has records of several days (idx_sales_records_spans)
 		}
 		err := tx.Clauses(dbresolver.Read).Raw(with+`SELECT w.team_id, `+days("b")+` AS before_days, `+days("a")+` AS after_days,
-				EXISTS (SELECT 1 FROM sales_records s WHERE s.team_id = w.team_id AND s.status IN ?
+				EXISTS (SELECT 1 FROM sales_records s WHERE s.team_id = w.team_id AND s.status IN @statuses
 					AND s.period_start < s.period_end) AS spans FROM w`,
-			append(args, statuses, statuses, statuses, statuses, statuses, statuses, statuses)...).Find(&daily).Error
+			append(args, sql.Named("statuses", statuses))...).Find(&daily).Error
 		if err != nil {
 			return nil, fmt.Errorf("sum one-day sales inside the windows: %w", err)
 		}
@@ -109,8 +113,8 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 		}
 		err = tx.Clauses(dbresolver.Read).Raw(with+`SELECT s.team_id, s.period_start, s.period_end, s.sales_krw
 			FROM w JOIN sales_records s ON s.team_id = w.team_id
-			WHERE s.status IN ? AND s.period_start < s.period_end
-			ORDER BY s.team_id, s.period_start`, append(args, statuses)...).Find(&spanning).Error
+			WHERE s.status IN @statuses AND s.period_start < s.period_end
+			ORDER BY s.team_id, s.period_start`, append(args, sql.Named("statuses", statuses))...).Find(&spanning).Error
 		if err != nil {
 			return nil, fmt.Errorf("load sales records of several days: %w", err)
 		}

@@ -43,9 +43,6 @@ type Actor struct {
 	IP     string
 }
 
-// IsAdmin reports whether the actor runs the instance.
-func (a Actor) IsAdmin() bool { return a.Role == RoleAdmin }
-
 // audit describes the AuditEvent a write leaves behind.
 type audit struct {
 	action    string

@@ -129,7 +129,7 @@ type TeamFilter struct {
 func (s *Store) ListTeams(ctx context.Context, actor Actor, f TeamFilter) (Page[Team], error) {
 	tx := s.db.WithContext(ctx)
 	q := tx.Model(&Team{}).Where("teams.id IN (?)", readableTeamIDs(tx, actor))
-	seesEmails := actor.Role != RoleCity && actor.Role != RoleMerchant
+	seesEmails := seesTeamEmails(actor)
 	if f.ProgramID != 0 {
 		_, rel, err := loadProgram(tx, actor, f.ProgramID)
 		if err != nil {

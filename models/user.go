@@ -175,7 +175,7 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("nalgae-timing-equaliser")
 
 // CreateUser adds a user (admins only; actor.UserID 0 is the command line).
 func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*User, error) {
-	if !actor.IsAdmin() {
+	if !canAdminister(actor) {
 		return nil, ErrForbidden
 	}
 	p := Problems{}
@@ -199,24 +199,9 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*Use
 	return &u, nil
 }
 
-// canSeeUser is who may look a user up: admins everyone, anyone themselves,
-// professors the students and merchant owners they form teams with.
-func canSeeUser(actor Actor, u *User) bool {
-	switch {
-	case actor.IsAdmin(), actor.UserID == u.ID:
-		return true
-	case actor.Role == RoleProfessor:
-		return u.Role == RoleStudent || u.Role == RoleMerchant
-	}
-	return false
-}
-
-// professorVisibleRoles are the users a professor may list (see canSeeUser).
-var professorVisibleRoles = []Role{RoleStudent, RoleMerchant}
-
 // UpdateUser changes a user (admins only).
 func (s *Store) UpdateUser(ctx context.Context, actor Actor, id uint64, in UserInput) (*User, error) {
-	if !actor.IsAdmin() {
+	if !canAdminister(actor) {
 		if _, err := s.GetUser(ctx, actor, id); err != nil {
 			return nil, err
 		}
@@ -273,7 +258,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor Actor, id uint64, in UserI
 // ResetPassword sets another user's password (admins only) and ends every
 // session of that user: refresh tokens revoked, access tokens refused.
 func (s *Store) ResetPassword(ctx context.Context, actor Actor, id uint64, password string) error {
-	if !actor.IsAdmin() {
+	if !canAdminister(actor) {
 		if _, err := s.GetUser(ctx, actor, id); err != nil {
 			return err
 		}
@@ -369,13 +354,9 @@ type UserFilter struct {
 // ListUsers lists users: admins see everyone; professors see students and
 // merchant owners, so that they can form teams. Others may not list users.
 func (s *Store) ListUsers(ctx context.Context, actor Actor, f UserFilter) (Page[User], error) {
-	q := s.db.WithContext(ctx).Model(&User{})
-	switch actor.Role {
-	case RoleAdmin:
-	case RoleProfessor:
-		q = q.Where("role IN ?", professorVisibleRoles)
-	default:
-		return Page[User]{}, ErrForbidden
+	q, err := listableUsers(s.db.WithContext(ctx).Model(&User{}), actor)
+	if err != nil {
+		return Page[User]{}, err
 	}
 	if f.Role != "" {
 		if !ValidRole(f.Role) {

@@ -69,7 +69,7 @@ type SessionInfo struct {
 // adminOnlyUser is the access rule of the user-data actions: admins only;
 // others get 403 for a user they may look up and 404 for anyone else.
 func (s *Store) adminOnlyUser(ctx context.Context, actor Actor, id uint64) error {
-	if actor.IsAdmin() {
+	if canAdminister(actor) {
 		return nil
 	}
 	if _, err := s.GetUser(ctx, actor, id); err != nil {

@@ -171,7 +171,7 @@ func BuildWorld(t testing.TB, s *models.Store) *World {
 		p *models.Program
 		u *models.User
 	}{{w.ProgramA, w.Prof}, {w.ProgramA, w.City}, {w.ProgramB, w.OtherProf}, {w.ProgramB, w.OtherCity}} {
-		_, err := s.AddStaff(ctx, System, st.p.ID, st.u.ID)
+		_, err := s.AddStaff(ctx, System, st.p.ID, models.StaffInput{UserID: st.u.ID})
 		must(err)
 	}
 	merchant := func(name string, owner *models.User) *models.Merchant {

@@ -385,7 +385,7 @@ func (d *demoSeeder) programAndStaff() error {
 	}
 	d.program = p
 	for _, id := range []uint64{d.prof.UserID, d.cityID} {
-		if _, err := d.s.AddStaff(d.ctx, d.admin, p.ID, id); err != nil {
+		if _, err := d.s.AddStaff(d.ctx, d.admin, p.ID, models.StaffInput{UserID: id}); err != nil {
 			return fmt.Errorf("staff: %w", err)
 		}
 	}
