@@ -42,8 +42,8 @@ run: build
 	DATABASE_URL=$(DEMO_DB) ./$(BIN) seed --demo
 	DATABASE_URL=$(DEMO_DB) ./$(BIN) serve --addr $(ADDR)
 
-## test: every test — Go (models, API, CLI), the web app's unit tests and the browser tests
-test: test-go test-frontend test-e2e
+## test: every test — Go (models, API, CLI), the web app's unit tests, the API contract and the browser tests
+test: test-go test-frontend test-api-contract test-e2e
 
 ## test-go: every Go test on SQLite; then again on PostgreSQL when TEST_DATABASE_URL is set
 ##   (postgres://user@host:port/db where that user may create schemas; each test gets a
@@ -68,6 +68,13 @@ test-postgres:
 
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test
+
+## test-api-contract: the OpenAPI document bin/nalgae serves passes `redocly lint` (redocly.yaml;
+##   no error, no warning), and a client generated from it by openapi-typescript type-checks
+##   and runs frontend/contract/usage.ts (login, team KPIs, the report) against the demo data
+.PHONY: test-api-contract
+test-api-contract: build
+	cd frontend && NALGAE_BIN=$(CURDIR)/$(BIN) npm run contract
 
 ## test-e2e: browser tests (playwright-core + Debian's chromium) against bin/nalgae on a demo SQLite file
 test-e2e: build

@@ -125,7 +125,7 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 	pa, pb := w.ProgramA.ID, w.ProgramB.ID
 
 	// want: admin prof other_prof student other_student merchant city other_city anon
-	return []accessRow{
+	return append([]accessRow{
 		{method: "GET", path: "/healthz", url: "/healthz",
 			want: "200 200 200 200 200 200 200 200 200"},
 
@@ -285,6 +285,64 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 				"feedback": "중간 평가", "visible_to_team": false},
 			want: "201 201 404 403 404 403 403 404 401"},
 
+		// Targets: read by whoever reads the team; set by staff and the team's students.
+		{method: "GET", path: "/api/v1/teams/:id/targets", url: v1("/teams/%d/targets", a1),
+			want: "200 200 404 200 404 200 200 404 401"},
+		{method: "POST", path: "/api/v1/teams/:id/targets", url: v1("/teams/%d/targets", a1),
+			body: map[string]any{"kpi": "sales_growth_pct", "target": 50, "note": "전년 대비 절반 성장"},
+			want: "201 201 404 201 404 403 403 404 401"},
+		// Grades (SPEC §12): the rubric, weights and grade sheet are the
+		// staff's; city staff and students never receive grades or reviews.
+		{method: "GET", path: "/api/v1/programs/:id/rubric", url: v1("/programs/%d/rubric", pa),
+			want: "200 200 404 403 403 403 403 404 401"},
+		// Program A has an evaluation: only the same rubric again is accepted.
+		{method: "PUT", path: "/api/v1/programs/:id/rubric", url: v1("/programs/%d/rubric", pa),
+			body: map[string]any{"criteria": models.Rubric},
+			want: "200 200 404 403 403 403 403 404 401"},
+		{method: "GET", path: "/api/v1/programs/:id/grading", url: v1("/programs/%d/grading", pa),
+			want: "200 200 404 403 403 403 403 404 401"},
+		{method: "PUT", path: "/api/v1/programs/:id/grading", url: v1("/programs/%d/grading", pa),
+			body: map[string]any{"rubric_weight": 60, "merchant_weight": 20, "targets_weight": 20},
+			want: "200 200 404 403 403 403 403 404 401"},
+		{method: "GET", path: "/api/v1/programs/:id/grades", url: v1("/programs/%d/grades", pa),
+			want: "200 200 404 403 403 403 403 404 401"},
+		{method: "GET", path: "/api/v1/programs/:id/grades.csv", url: v1("/programs/%d/grades.csv", pa),
+			want: "200 200 404 403 403 403 403 404 401"},
+		// Peer review: staff read every review, a student the ones they gave;
+		// only the team's students rate.
+		{method: "GET", path: "/api/v1/teams/:id/peer-reviews", url: v1("/teams/%d/peer-reviews", a1),
+			want: "200 200 404 200 404 403 403 404 401"},
+		{method: "PUT", path: "/api/v1/teams/:id/peer-reviews/:ratee_id", url: v1("/teams/%d/peer-reviews/%d", a1, w.Student.ID),
+			body: map[string]any{"scores": map[string]int{"contributing": 4, "interacting": 4, "keeping_on_track": 3, "expecting_quality": 4, "having_skills": 5}},
+			want: "403 403 404 200 404 403 403 404 401"},
+		{method: "GET", path: "/api/v1/teams/:id/peer-review-summary", url: v1("/teams/%d/peer-review-summary", a1),
+			want: "200 200 404 403 404 403 403 404 401"},
+		// The merchant's rating: only the owner rates; the team's students
+		// read it once staff release it (404 before, as if there were none).
+		{method: "GET", path: "/api/v1/teams/:id/merchant-rating", note: "not released", url: v1("/teams/%d/merchant-rating", a1),
+			setup: func(t testing.TB, env *testEnv) any { rateA1(t, env, w, false); return nil },
+			want:  "200 200 404 404 404 200 403 404 401"},
+		{method: "GET", path: "/api/v1/teams/:id/merchant-rating", note: "released", url: v1("/teams/%d/merchant-rating", a1),
+			setup: func(t testing.TB, env *testEnv) any { rateA1(t, env, w, true); return nil },
+			want:  "200 200 404 200 404 200 403 404 401"},
+		{method: "PUT", path: "/api/v1/teams/:id/merchant-rating", url: v1("/teams/%d/merchant-rating", a1),
+			body: map[string]any{"overall": 4, "skills": map[string]int{"communication": 5}, "comment": "성실했어요"},
+			want: "403 403 404 403 404 200 403 404 401"},
+		{method: "PATCH", path: "/api/v1/teams/:id/merchant-rating", url: v1("/teams/%d/merchant-rating", a1),
+			setup: func(t testing.TB, env *testEnv) any {
+				rateA1(t, env, w, false)
+				return map[string]any{"visible_to_team": true}
+			},
+			want: "200 200 404 403 404 403 403 404 401"},
+
+		{method: "GET", path: "/api/v1/targets/:id", url: v1("/targets/%d", w.Target.ID),
+			want: "200 200 404 200 404 200 200 404 401"},
+		{method: "PATCH", path: "/api/v1/targets/:id", url: v1("/targets/%d", w.Target.ID),
+			body: map[string]any{"target": 350, "version": w.Target.Version},
+			want: "200 200 404 200 404 403 403 404 401"},
+		{method: "DELETE", path: "/api/v1/targets/:id", url: v1("/targets/%d", w.Target.ID),
+			want: "204 204 404 204 404 403 403 404 401"},
+
 		{method: "GET", path: "/api/v1/campaigns/:id", url: v1("/campaigns/%d", w.CampaignA1.ID),
 			want: "200 200 404 200 404 200 200 404 401"},
 		{method: "PATCH", path: "/api/v1/campaigns/:id", url: v1("/campaigns/%d", w.CampaignA1.ID),
@@ -301,6 +359,16 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 			want: "200 200 404 200 404 200 200 404 401"},
 		{method: "POST", path: "/api/v1/campaigns/:id/imports", url: v1("/campaigns/%d/imports?dry_run=false", w.CampaignA1.ID),
 			want: "415 415 404 415 404 403 403 404 401"},
+
+		{method: "GET", path: "/api/v1/campaigns/:id/searchad-link", url: v1("/campaigns/%d/searchad-link", w.CampaignA1.ID),
+			setup: linkCampaign(w.CampaignA1.ID), want: "200 200 404 200 404 200 200 404 401"},
+		{method: "PUT", path: "/api/v1/campaigns/:id/searchad-link", url: v1("/campaigns/%d/searchad-link", w.CampaignA1.ID),
+			body: linkBody(fakeSecret), want: "200 200 404 200 404 403 403 404 401"},
+		{method: "DELETE", path: "/api/v1/campaigns/:id/searchad-link", url: v1("/campaigns/%d/searchad-link", w.CampaignA1.ID),
+			setup: linkCampaign(w.CampaignA1.ID), want: "204 204 404 204 404 403 403 404 401"},
+		{method: "POST", path: "/api/v1/campaigns/:id/searchad-pull", url: v1("/campaigns/%d/searchad-pull", w.CampaignA1.ID),
+			body:  map[string]any{"from": "2025-10-01", "to": "2025-10-05", "dry_run": true},
+			setup: linkCampaign(w.CampaignA1.ID), want: "200 200 404 200 404 403 403 404 401"},
 
 		{method: "GET", path: "/api/v1/metrics/:id", url: v1("/metrics/%d", w.MetricDraft.ID),
 			want: "200 200 404 200 404 200 200 404 401"},
@@ -335,6 +403,10 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 		{method: "POST", path: "/api/v1/sales/:id/approve", url: v1("/sales/%d/approve", w.SalesSubmitted.ID),
 			body: map[string]any{"version": w.SalesSubmitted.Version},
 			want: "200 200 404 403 404 403 403 404 401"},
+		// The merchant disputes its own figures; professors return instead.
+		{method: "POST", path: "/api/v1/sales/:id/dispute", url: v1("/sales/%d/dispute", w.SalesSubmitted.ID),
+			body: map[string]any{"note": "9월 매출은 310만 원입니다", "version": w.SalesSubmitted.Version},
+			want: "200 403 404 403 404 200 403 404 401"},
 		{method: "POST", path: "/api/v1/sales/:id/return", url: v1("/sales/%d/return", w.SalesSubmitted.ID),
 			body: map[string]any{"note": "9월 매출 자료를 첨부해 주세요", "version": w.SalesSubmitted.Version},
 			want: "200 200 404 403 404 403 403 404 401"},
@@ -361,7 +433,7 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 		{method: "GET", path: "/api/v1/audit", url: v1("/audit?limit=500"),
 			want:     "200 200 200 403 403 403 403 403 401",
 			programs: map[accessRole][]uint64{asProf: ids(pa), asOtherProf: ids(pb)}},
-	}
+	}, publicationAccessRows(w)...)
 }
 
 // accessIgnored are registered routes that are not API v1 resources: the
@@ -501,5 +573,20 @@ func runAccessCase(t *testing.T, w *modelstest.World, clone func(testing.TB) *go
 		t.Errorf("%s as %s:\n%s", row.name(), role, strings.Join(problems, "\n"))
 	case bug != "":
 		t.Errorf("%s as %s now answers as SPEC §3 says: remove its knownBug marker (%s)", row.name(), role, bug)
+	}
+}
+
+// rateA1 has team A1's merchant rate it, released to the team or not.
+func rateA1(t testing.TB, env *testEnv, w *modelstest.World, released bool) {
+	t.Helper()
+	ctx := context.Background()
+	owner := models.Actor{UserID: w.Merchant.ID, Role: models.RoleMerchant}
+	if _, err := env.store.PutMerchantRating(ctx, owner, w.TeamA1.ID, models.MerchantRatingInput{Overall: ptrTo(4)}); err != nil {
+		t.Fatalf("rate team A1: %v", err)
+	}
+	if released {
+		if _, err := env.store.ReleaseMerchantRating(ctx, modelstest.System, w.TeamA1.ID, ptrTo(true), nil); err != nil {
+			t.Fatalf("release the rating: %v", err)
+		}
 	}
 }

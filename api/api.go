@@ -41,6 +41,9 @@ type Config struct {
 	SecureCookies bool
 	// Logger gets one line per request (ops.go); slog.Default() when nil.
 	Logger *slog.Logger
+	// MetricsToken, when set, is the bearer token /metrics requires
+	// (metrics_auth.go); empty leaves /metrics open.
+	MetricsToken string
 }
 
 // Server holds the handlers' dependencies.

@@ -22,6 +22,8 @@ type ErrorDetail struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// Days names the locked days of a 409 locked.
+	Days []string `json:"days,omitempty"`
 }
 
 // apiError is an error the API layer itself raises (bad JSON, bad query).
@@ -46,6 +48,7 @@ func errorResponse(err error) (int, ErrorBody) {
 		aerr *apiError
 		herr *echo.HTTPError
 		terr *models.ThrottledError
+		uerr *models.UpstreamError
 	)
 	body := func(code, msg string) ErrorBody { return ErrorBody{ErrorDetail{Code: code, Message: msg}} }
 	switch {
@@ -54,9 +57,13 @@ func errorResponse(err error) (int, ErrorBody) {
 		b.Error.Fields = verr.Fields
 		return http.StatusUnprocessableEntity, b
 	case errors.As(err, &cerr):
-		return http.StatusConflict, body(cerr.Code, cerr.Message)
+		b := body(cerr.Code, cerr.Message)
+		b.Error.Days = cerr.Days
+		return http.StatusConflict, b
 	case errors.As(err, &terr):
 		return http.StatusTooManyRequests, body("rate_limited", fmt.Sprintf("Too many failed logins; try again in %d seconds.", terr.RetrySeconds()))
+	case errors.As(err, &uerr):
+		return http.StatusBadGateway, body(uerr.Code, uerr.Message)
 	case errors.As(err, &aerr):
 		return aerr.status, body(aerr.code, aerr.message)
 	case errors.Is(err, models.ErrNotFound):

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -78,8 +79,37 @@ func TestReportCSV(t *testing.T) {
 				t.Errorf("row %d spend %q, want %d", i, row[2], team.Total.SpendKRW)
 			}
 			spend += n
-			if roas := team.Total.RoasPct; (roas == nil) != (row[8] == "") {
+			if roas := team.AdRoasPct; (roas == nil) != (row[8] == "") {
 				t.Errorf("row %d ROAS %q, want %v", i, row[8], roas)
+			} else if roas != nil && math.Abs(mustFloat(t, row[8])-*roas) > 5e-5 {
+				t.Errorf("row %d ad ROAS %q, want %v", i, row[8], *roas)
+			}
+			// Each kind's ROAS follows, so that a highlight's figure is in the table.
+			for j, k := range models.Kinds {
+				want := (*float64)(nil)
+				if b, ok := team.ByKind[k]; ok {
+					want = b.RoasPct
+				}
+				cell := row[9+j]
+				if (want == nil) != (cell == "") || want != nil && math.Abs(mustFloat(t, cell)-*want) > 5e-5 {
+					t.Errorf("row %d %s ROAS %q, want %v", i, k, cell, ptrText(want))
+				}
+			}
+			// One column per growth method, then the targets' count (SPEC §10).
+			col := map[string]int{}
+			for j, h := range rows[0] {
+				col[h] = j
+			}
+			for _, h := range []string{"전후 비교 성장률(%)", "전년 동기 대비(%)", "계절 조정(%)", "비교군 대비(%p)", "목표 수", "목표 달성률"} {
+				if _, ok := col[h]; !ok {
+					t.Fatalf("no column %s in %q", h, rows[0])
+				}
+			}
+			if got := row[col["목표 수"]]; got != strconv.Itoa(len(team.Targets)) {
+				t.Errorf("row %d targets %q, want %d", i, got, len(team.Targets))
+			}
+			if m := team.SalesGrowthMethods; m != nil && (m.SamePeriodLastYear.ValuePct == nil) != (row[col["전년 동기 대비(%)"]] == "") {
+				t.Errorf("row %d same period last year %q, want %v", i, row[col["전년 동기 대비(%)"]], m.SamePeriodLastYear.ValuePct)
 			}
 		}
 		if spend != report.Totals.SpendKRW {
@@ -153,16 +183,16 @@ func TestReportXLSX(t *testing.T) {
 		if s, err := f.GetStyle(style); err != nil || s.CustomNumFmt == nil || !strings.Contains(*s.CustomNumFmt, "₩") {
 			t.Errorf("spend is not formatted as won: %+v", s)
 		}
-		// ROAS (I) is a fraction formatted as a percentage.
+		// The ad ROAS (I) is a fraction formatted as a percentage.
 		for i, team := range report.Teams {
-			if team.Total.RoasPct == nil {
+			if team.AdRoasPct == nil {
 				continue
 			}
 			cell := "I" + strconv.Itoa(i+2)
 			raw, _ := f.GetCellValue(teams, cell, excelize.Options{RawCellValue: true})
 			n, err := strconv.ParseFloat(raw, 64)
-			if err != nil || !closeTo(n, *team.Total.RoasPct/100) {
-				t.Errorf("%s = %q, want %v", cell, raw, *team.Total.RoasPct/100)
+			if err != nil || !closeTo(n, *team.AdRoasPct/100) {
+				t.Errorf("%s = %q, want %v", cell, raw, *team.AdRoasPct/100)
 			}
 			style, _ := f.GetCellStyle(teams, cell)
 			if s, _ := f.GetStyle(style); s.CustomNumFmt == nil || *s.CustomNumFmt != "0.0%" {
@@ -198,4 +228,20 @@ func TestReportXLSX(t *testing.T) {
 			t.Errorf("the first day shows as %q, want %s", v, report.Series[0].Date)
 		}
 	}
+}
+
+func mustFloat(t *testing.T, s string) float64 {
+	t.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%q is not a number", s)
+	}
+	return f
+}
+
+func ptrText(v *float64) string {
+	if v == nil {
+		return "null"
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
 }

@@ -34,6 +34,7 @@ func newEnvOn(t testing.TB, db *gorm.DB) *testEnv {
 		t.Fatal(err)
 	}
 	store := models.NewStore(db)
+	configureSources(t, store)
 	srv := New(Config{Store: store, Tokens: tokens, Version: "test", LoginPerMinute: 10000})
 	return &testEnv{t: t, db: db, store: store, tokens: tokens, srv: srv}
 }

@@ -48,19 +48,25 @@ func tooLarge() error {
 // parts are skipped, nothing is kept on disk, and nothing beyond the limit
 // is read.
 func readUpload(c echo.Context) (models.ImportFile, error) {
+	name, data, err := readFilePart(c, MaxUploadBytes, tooLarge)
+	return models.ImportFile{Name: name, Data: data}, err
+}
+
+// readFilePart is readUpload for any limit; over is the error beyond it.
+func readFilePart(c echo.Context, limit int64, over func() error) (string, []byte, error) {
 	req := c.Request()
 	mediaType, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	if err != nil || mediaType != multipartForm {
-		return models.ImportFile{}, &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
+		return "", nil, &apiError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
 			message: "Send the file as multipart/form-data, in the field \"file\"."}
 	}
-	if req.ContentLength > MaxUploadBytes+uploadEnvelope {
-		return models.ImportFile{}, tooLarge()
+	if req.ContentLength > limit+uploadEnvelope {
+		return "", nil, over()
 	}
-	req.Body = http.MaxBytesReader(c.Response(), req.Body, MaxUploadBytes+uploadEnvelope)
+	req.Body = http.MaxBytesReader(c.Response(), req.Body, limit+uploadEnvelope)
 	mr, err := req.MultipartReader()
 	if err != nil {
-		return models.ImportFile{}, badRequest("malformed_upload", "The multipart body cannot be read: "+err.Error())
+		return "", nil, badRequest("malformed_upload", "The multipart body cannot be read: "+err.Error())
 	}
 	for {
 		part, err := mr.NextPart()
@@ -68,34 +74,34 @@ func readUpload(c echo.Context) (models.ImportFile, error) {
 			break
 		}
 		if err != nil {
-			return models.ImportFile{}, uploadReadError(err)
+			return "", nil, uploadReadError(err, over)
 		}
 		if part.FormName() != "file" {
 			if _, err := io.Copy(io.Discard, part); err != nil {
-				return models.ImportFile{}, uploadReadError(err)
+				return "", nil, uploadReadError(err, over)
 			}
 			continue
 		}
-		data, err := io.ReadAll(io.LimitReader(part, MaxUploadBytes+1))
+		data, err := io.ReadAll(io.LimitReader(part, limit+1))
 		if err != nil {
-			return models.ImportFile{}, uploadReadError(err)
+			return "", nil, uploadReadError(err, over)
 		}
-		if len(data) > MaxUploadBytes {
-			return models.ImportFile{}, tooLarge()
+		if int64(len(data)) > limit {
+			return "", nil, over()
 		}
 		name := part.FileName()
 		if name == "" {
 			name = "upload"
 		}
-		return models.ImportFile{Name: name, Data: data}, nil
+		return name, data, nil
 	}
-	return models.ImportFile{}, badRequest("missing_file", "The upload has no file in the field \"file\".")
+	return "", nil, badRequest("missing_file", "The upload has no file in the field \"file\".")
 }
 
-func uploadReadError(err error) error {
+func uploadReadError(err error, over func() error) error {
 	var maxErr *http.MaxBytesError
 	if errors.As(err, &maxErr) {
-		return tooLarge()
+		return over()
 	}
 	return badRequest("malformed_upload", "The multipart body cannot be read: "+err.Error())
 }

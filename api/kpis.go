@@ -21,6 +21,12 @@ func kpiQuery(c echo.Context) (models.KPIQuery, error) {
 	}
 	q.Statuses = statuses
 	p := models.Problems{}
+	switch lang := c.QueryParam("lang"); lang {
+	case "", models.LocaleKo, models.LocaleEn:
+		q.Lang = lang
+	default:
+		p.Add("lang", "must be ko or en")
+	}
 	w := kpi.Windows{
 		BeforeFrom: queryDate(c, "before_from", p), BeforeTo: queryDate(c, "before_to", p),
 		AfterFrom: queryDate(c, "after_from", p), AfterTo: queryDate(c, "after_to", p),

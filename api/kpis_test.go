@@ -118,6 +118,9 @@ type ktData struct {
 	campaigns  []ktCampaign
 	entries    []ktEntry
 	sales      []ktSales
+	// SPEC §10 (kpis_methods_test.go): teams holds the participating teams only.
+	comparisons []uint64
+	targets     []ktTarget
 }
 
 // ktRows runs a query and hands each row to scan.
@@ -191,6 +194,7 @@ func ktLoad(t testing.TB, env *testEnv, programID uint64, today ktDay) *ktData {
 		return nil
 	}, `SELECT s.team_id, s.period_start, s.period_end, s.sales_krw, s.status
 		FROM sales_records s JOIN teams t ON t.id = s.team_id WHERE t.program_id = ?`, programID)
+	ktLoadPart2(t, env, d)
 	return d
 }
 
@@ -372,7 +376,9 @@ func (c *ktChecker) saw(situation string, happened bool) {
 // ktSituations must each occur in some compared answer over all seeds.
 var ktSituations = []string{
 	"roas null", "roas number", "ctr null with clicks", "live ratios", "kind present with zero sums",
-	"no windows", "growth null with windows", "growth number", "record cut by a window border",
+	"no windows", "growth null with windows", "ad roas null", "ad roas differs from total roas", "growth number", "record cut by a window border",
+	"last year's growth number", "seasonally adjusted number", "comparison number", "comparison null with windows",
+	"target met", "target behind", "target no_data",
 }
 
 func (c *ktChecker) errorf(format string, args ...any) {
@@ -659,6 +665,29 @@ func (c *ktChecker) checkCampaign(env *testEnv, token string, d *ktData, cp ktCa
 		w = d.defaultWindows([]ktCampaign{cp})
 	}
 	c.growth(label, m, d.growth(cp.TeamID, counted, w))
+	c.methods(label, m, d, cp.TeamID, counted, w)
+}
+
+// ktAdKind is SPEC §2's advertising kinds, written out here rather than
+// taken from models so that the oracle stays independent.
+func ktAdKind(kind string) bool { return kind == "search_ad" || kind == "shopping_ad" }
+
+// adRoas compares ad_roas_pct with the advertising kinds' own sums: revenue
+// ÷ spend × 100, null without their spend; and notes when it differs from the
+// total's ROAS (revenue no ad bought), so that the worlds keep covering it.
+func (c *ktChecker) adRoas(label string, m map[string]any, ads ktSums) {
+	c.t.Helper()
+	want := ktRatio(ads.Revenue, ads.Spend, 100)
+	c.optFloat(label, m, "ad_roas_pct", want)
+	c.saw("ad roas null", want == nil)
+	total, _ := ktObject(m["total"])
+	if total == nil {
+		total, _ = ktObject(m["totals"])
+	}
+	if n, ok := total["roas_pct"].(json.Number); ok && want != nil {
+		f, _ := n.Float64()
+		c.saw("ad roas differs from total roas", !ktSame(f, *want))
+	}
 }
 
 // checkTeamFields compares a team's KPI fields, in a team answer or a report row.
@@ -667,11 +696,13 @@ func (c *ktChecker) checkTeamFields(label string, m map[string]any, d *ktData, t
 	cs := d.campaignsWhere(func(x ktCampaign) bool { return x.TeamID == teamID })
 	c.block(label+".total", m["total"], d.sums(counted, func(x ktCampaign) bool { return x.TeamID == teamID }))
 	c.byKind(label, m["by_kind"], d, counted, cs)
+	c.adRoas(label, m, d.sums(counted, func(x ktCampaign) bool { return x.TeamID == teamID && ktAdKind(x.Kind) }))
 	w := v.windows
 	if w == nil {
 		w = d.defaultWindows(cs)
 	}
 	c.growth(label, m, d.growth(teamID, counted, w))
+	c.methods(label, m, d, teamID, counted, w)
 }
 
 // checkTeam compares GET /teams/{id}/kpis with the oracle.
@@ -683,6 +714,7 @@ func (c *ktChecker) checkTeam(env *testEnv, token string, d *ktData, team ktTeam
 	c.id(label, m, "team_id", team.ID)
 	c.counted(label, m, statuses)
 	c.checkTeamFields(label, m, d, team.ID, ktStatusesOf(statuses), v)
+	c.targets(label, m, d, team.ID, nil)
 }
 
 // checkReport compares GET /programs/{id}/report with the oracle.
@@ -697,12 +729,14 @@ func (c *ktChecker) checkReport(env *testEnv, token string, d *ktData, v ktVaria
 	c.counted(label, m, statuses)
 	c.block(label+".totals", m["totals"], d.sums(counted, all))
 	c.byKind(label, m["by_kind"], d, counted, d.campaigns)
+	c.adRoas(label, m, d.sums(counted, func(x ktCampaign) bool { return ktAdKind(x.Kind) }))
 
 	rows, _ := m["teams"].([]any)
 	if len(rows) != len(d.teams) {
 		c.errorf("%s has %d team rows, want %d", label, len(rows), len(d.teams))
 	}
 	seen := map[uint64]bool{}
+	summary := map[string]int{}
 	for i, r := range rows {
 		row, ok := ktObject(r)
 		if !ok {
@@ -727,7 +761,10 @@ func (c *ktChecker) checkReport(env *testEnv, token string, d *ktData, v ktVaria
 			c.errorf("%s names = %v / %v, want %s / %s", rl, row["team_name"], row["merchant_name"], team.Name, team.MerchantName)
 		}
 		c.checkTeamFields(rl, row, d, team.ID, counted, v)
+		c.targets(rl, row, d, team.ID, summary)
 	}
+	c.summary(label, m, summary)
+	c.programMethods(label, m, d, counted, v)
 
 	// series: one point per day with counted entries, by date; a day whose
 	// counted entries sum to zero may be left out.
@@ -913,8 +950,10 @@ func ktRandomWorld(t testing.TB, b *ktBuilder, rng *rand.Rand, today ktDay) (pro
 	live := func(limit int64) *int64 { v := rng.Int64N(limit); return &v }
 
 	nTeams := 3 + rng.IntN(3)
+	var teamIDs []uint64
 	for ti := range nTeams {
 		teamID := b.team(programID, fmt.Sprintf("팀%d", ti+1))
+		teamIDs = append(teamIDs, teamID)
 		for range 1 + rng.IntN(4) {
 			kind := ktKinds[rng.IntN(len(ktKinds))]
 			start := progStart + ktDay(rng.IntN(int(progEnd-progStart)+1))
@@ -973,6 +1012,7 @@ func ktRandomWorld(t testing.TB, b *ktBuilder, rng *rand.Rand, today ktDay) (pro
 		}
 		sales += ktRandomSales(b, rng, teamID, progStart-150, today, status)
 	}
+	sales += ktRandomPart2(b, rng, programID, teamIDs, progStart-150, today)
 	// A team without campaigns: its windows are null, its sales still stored.
 	empty := b.team(programID, "캠페인 없는 팀")
 	sales += ktRandomSales(b, rng, empty, progStart-150, today, status)

@@ -84,6 +84,12 @@ type docRoute struct {
 	FullPath    string // echo syntax, from the server's root
 	Tag         string
 	ContentType string // of the success answer; JSON when empty
+	// Errors are error answers beyond those errorStatuses derives from the
+	// route (the ops endpoints outside the route table).
+	Errors []int
+	// OptionalAuth lists a security scheme the route may be configured to
+	// require (the metrics token): then calls without it are allowed too.
+	OptionalAuth string
 }
 
 // documentedRoutes are every route the document describes, in table order.
@@ -99,10 +105,11 @@ func documentedRoutes(routes []Route) []docRoute {
 			FullPath: "/healthz", Tag: "healthz"},
 		docRoute{Route: Route{Method: http.MethodGet, Path: "/readyz", Public: true, Who: whoAnyone,
 			Summary: "Readiness: 200 when the database answers and is fully migrated, else 503 (code not_ready)", Resp: ReadyResponse{}, Status: http.StatusOK},
-			FullPath: "/readyz", Tag: "healthz"},
-		docRoute{Route: Route{Method: http.MethodGet, Path: "/metrics", Public: true, Who: whoAnyone,
+			FullPath: "/readyz", Tag: "healthz", Errors: []int{http.StatusServiceUnavailable}},
+		docRoute{Route: Route{Method: http.MethodGet, Path: "/metrics", Public: true, Who: whoAnyone + " (only holders of the metrics token when the server has one)",
 			Summary: "Prometheus metrics: requests by route and status, latencies, database pool, imports", Resp: models.RawJSON(""), Status: http.StatusOK},
-			FullPath: "/metrics", Tag: "healthz", ContentType: "text/plain; version=0.0.4"},
+			FullPath: "/metrics", Tag: "healthz", ContentType: "text/plain; version=0.0.4",
+			Errors: []int{http.StatusUnauthorized}, OptionalAuth: metricsScheme},
 		docRoute{Route: Route{Method: http.MethodGet, Path: "/openapi.json", Public: true, Who: whoAnyone,
 			Summary: "This OpenAPI 3 document (JSON)", Resp: models.RawJSON(""), Status: http.StatusOK},
 			FullPath: BasePath + "/openapi.json", Tag: "docs"},
@@ -154,6 +161,34 @@ var errorResponses = []struct {
 	{http.StatusUnsupportedMediaType, "UnsupportedMedia", "The upload is not multipart/form-data, or its file is not a CSV, TSV or XLSX (codes unsupported_media_type, unsupported_file)."},
 	{http.StatusUnprocessableEntity, "Invalid", "Some values are invalid; error.fields says which (code validation_failed)."},
 	{http.StatusTooManyRequests, "RateLimited", "Too many attempts from this address, or failed logins of this account; wait Retry-After seconds (code rate_limited)."},
+	{http.StatusServiceUnavailable, "NotReady", "The database does not answer or its schema is not up to date (code not_ready)."},
+}
+
+// metricsScheme names the security scheme of the metrics token.
+const metricsScheme = "metricsToken"
+
+// tagDescriptions describe the document's tags, one per first path segment
+// of the route table (a tag without one fails the lint in make test).
+var tagDescriptions = map[string]string{
+	"auth":         "Log in, refresh and log out: access and refresh tokens.",
+	"me":           "The logged-in user's own profile.",
+	"users":        "User accounts, their passwords, exports and anonymisation (admin).",
+	"programs":     "Programs, their staff, teams, review queue and report.",
+	"merchants":    "The small businesses that teams work with.",
+	"teams":        "Teams, their members, campaigns, sales, KPIs, comments and evaluations.",
+	"campaigns":    "Campaigns, their daily entries, KPIs and imports.",
+	"metrics":      "Daily entries of a campaign's results and their review.",
+	"sales":        "Sales records of a team's merchant and their review.",
+	"comments":     "Comments on teams, campaigns and entries.",
+	"evaluations":  "Grades of teams against the rubric.",
+	"imports":      "Templates of the files that imports take.",
+	"rubric":       "The grading rubric.",
+	"targets":      "A team's targets and how far it has come (SPEC §10.1).",
+	"publications": "Frozen, verifiable publications of a program's report and their share links (SPEC §11.2).",
+	"public":       "Shared publications, answered without login.",
+	"audit":        "The audit log of every write.",
+	"healthz":      "Operations: liveness, readiness and Prometheus metrics.",
+	"docs":         "This document and its web page.",
 }
 
 // errorStatuses are the error answers a route can give.
@@ -212,6 +247,8 @@ func buildOpenAPI(version string, routes []docRoute) (*openapi3.T, *schemaBuilde
 			SecuritySchemes: openapi3.SecuritySchemes{
 				"bearerAuth": &openapi3.SecuritySchemeRef{Value: openapi3.NewJWTSecurityScheme().
 					WithDescription("The access token from POST /api/v1/auth/login or /auth/refresh (15 minutes).")},
+				metricsScheme: &openapi3.SecuritySchemeRef{Value: openapi3.NewSecurityScheme().WithType("http").WithScheme("bearer").
+					WithDescription("NALGAE_METRICS_TOKEN (or the content of NALGAE_METRICS_TOKEN_FILE), when the server is given one; /metrics then answers 401 without it.")},
 			},
 		},
 	}
@@ -238,7 +275,7 @@ func buildOpenAPI(version string, routes []docRoute) (*openapi3.T, *schemaBuilde
 		}
 	}
 	for _, t := range tags {
-		doc.Tags = append(doc.Tags, &openapi3.Tag{Name: t})
+		doc.Tags = append(doc.Tags, &openapi3.Tag{Name: t, Description: tagDescriptions[t]})
 	}
 	return doc, b, nil
 }
@@ -259,8 +296,18 @@ func (b *schemaBuilder) operation(r docRoute, errRefs map[int]*openapi3.Response
 		Tags:        []string{r.Tag},
 		Responses:   openapi3.NewResponsesWithCapacity(8),
 	}
-	if !r.Public {
+	switch {
+	case !r.Public:
 		op.Security = &openapi3.SecurityRequirements{openapi3.NewSecurityRequirement().Authenticate("bearerAuth")}
+	case r.OptionalAuth != "":
+		// Either no credentials or the token: which one depends on how the
+		// server is configured.
+		op.Security = &openapi3.SecurityRequirements{openapi3.NewSecurityRequirement(),
+			openapi3.NewSecurityRequirement().Authenticate(r.OptionalAuth)}
+	default:
+		// Explicitly public: without it a client takes the operation as
+		// having no stated security at all.
+		op.Security = openapi3.NewSecurityRequirements()
 	}
 	for _, name := range pathParams(r.Path) {
 		p := openapi3.NewPathParameter(name).WithSchema(&openapi3.Schema{
@@ -320,7 +367,7 @@ func (b *schemaBuilder) operation(r docRoute, errRefs map[int]*openapi3.Response
 		}
 		op.Responses.Set(strconv.Itoa(status), &openapi3.ResponseRef{Value: resp})
 	}
-	for _, status := range errorStatuses(r) {
+	for _, status := range append(errorStatuses(r), r.Errors...) {
 		op.Responses.Set(strconv.Itoa(status), errRefs[status])
 	}
 	if r.Consumes != "" && r.Resp != nil {
@@ -395,7 +442,7 @@ func queryParameter(name string) *openapi3.Parameter {
 		p.Description = "part of the name or email"
 		p.Schema = str.NewRef()
 	case name == "entity":
-		p.Description = "only events of this entity type (user, program, program_staff, merchant, team, team_member, campaign, metric, sales, comment, evaluation)"
+		p.Description = "only events of this entity type (user, program, program_staff, merchant, team, team_member, campaign, metric, sales, comment, evaluation, target)"
 		p.Schema = str.NewRef()
 	default:
 		p.Schema = str.NewRef()
@@ -470,7 +517,10 @@ func (b *schemaBuilder) customize(t reflect.Type, s *openapi3.Schema, response b
 		*s = openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}, Format: "date", Nullable: true,
 			Description: "YYYY-MM-DD, or null for none"}
 	case t == rawJSONType:
-		*s = openapi3.Schema{Nullable: true, Description: "any JSON value"}
+		// Stored JSON is always an object (a row as it was, or an import's
+		// summary); 3.0's nullable needs a type beside it to mean anything.
+		*s = openapi3.Schema{Type: &openapi3.Types{openapi3.TypeObject}, Nullable: true, Description: "a JSON object as stored, or null",
+			AdditionalProperties: openapi3.AdditionalProperties{Has: ptrTo(true)}}
 	case isOptional(t):
 		field, _ := t.FieldByName("Value")
 		inner, err := b.generate(field.Type.Elem(), response)
@@ -559,7 +609,7 @@ func jsonFieldNames(t reflect.Type) []jsonField {
 
 // componentize replaces every named struct's schema below ref (and ref's own)
 // by a $ref to components/schemas, registering the component on first use.
-// A nullable struct becomes {nullable, allOf: [$ref]}, since OpenAPI 3.0
+// A nullable struct becomes {type: object, nullable, allOf: [$ref]}, since OpenAPI 3.0
 // ignores what sits beside a $ref.
 func (b *schemaBuilder) componentize(ref *openapi3.SchemaRef) *openapi3.SchemaRef {
 	if ref == nil || ref.Value == nil || strings.HasPrefix(ref.Ref, "#/") {
@@ -592,7 +642,9 @@ func (b *schemaBuilder) componentize(ref *openapi3.SchemaRef) *openapi3.SchemaRe
 	}
 	link := &openapi3.SchemaRef{Ref: "#/components/schemas/" + name, Value: comp.Value}
 	if s.Nullable {
-		return &openapi3.SchemaRef{Value: &openapi3.Schema{Nullable: true, AllOf: openapi3.SchemaRefs{link}}}
+		// OpenAPI 3.0.3 gives nullable a meaning only beside a type in the
+		// same schema: without "type" generators type the field as never null.
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeObject}, Nullable: true, AllOf: openapi3.SchemaRefs{link}}}
 	}
 	return link
 }

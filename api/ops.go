@@ -47,6 +47,7 @@ type telemetry struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	imports  *prometheus.CounterVec
+	pulls    *prometheus.CounterVec
 }
 
 func newTelemetry(cfg Config) *telemetry {
@@ -65,6 +66,10 @@ func newTelemetry(cfg Config) *telemetry {
 			Name: "nalgae_imports_total",
 			Help: "File imports by kind (what the file holds) and outcome (e.g. previewed, applied, rejected).",
 		}, []string{"kind", "outcome"}),
+		pulls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "nalgae_searchad_pulls_total",
+			Help: "SearchAd pulls by trigger (manual, nightly) and outcome (previewed, applied, rejected, refused, failed).",
+		}, []string{"trigger", "outcome"}),
 	}
 	info := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "nalgae_build_info",
@@ -72,9 +77,10 @@ func newTelemetry(cfg Config) *telemetry {
 		ConstLabels: prometheus.Labels{"version": cfg.Version},
 	})
 	info.Set(1)
-	t.registry.MustRegister(t.requests, t.latency, t.imports, info,
+	t.registry.MustRegister(t.requests, t.latency, t.imports, t.pulls, info,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if cfg.Store != nil {
+		cfg.Store.ObservePulls(func(trigger, outcome string) { t.pulls.WithLabelValues(trigger, outcome).Inc() })
 		// Open, in-use and idle connections, waits for one, and closes.
 		if sqlDB, err := cfg.Store.DB().DB(); err == nil {
 			t.registry.MustRegister(collectors.NewDBStatsCollector(sqlDB, string(database.DialectOf(cfg.Store.DB()))))
@@ -83,12 +89,13 @@ func newTelemetry(cfg Config) *telemetry {
 	return t
 }
 
-// metrics serves the registry in the Prometheus text format.
+// metrics serves the registry in the Prometheus text format (to holders of
+// the metrics token only, when the server has one: metrics_auth.go).
 func (s *Server) metrics() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(s.telemetry.registry, promhttp.HandlerOpts{
+	return s.guardMetrics(echo.WrapHandler(promhttp.HandlerFor(s.telemetry.registry, promhttp.HandlerOpts{
 		Registry:          s.telemetry.registry, // counts its own scrape errors
 		EnableOpenMetrics: false,
-	}))
+	})))
 }
 
 // countImport counts one file import: kind is what the file holds

@@ -23,13 +23,24 @@ import (
 // least once in TestCityNeverSeesStudentContacts, so that the search covers
 // what city staff really receive.
 var cityUnreachable = map[string]string{
-	"/users":                     "user lists are for admins and professors",
-	"/users/:id/export":          "admins only",
-	"/programs/:id/review-queue": "reviewers only",
-	"/teams/:id/comments":        "comments are not for city staff",
-	"/teams/:id/evaluations":     "grades are not for city staff",
-	"/evaluations/:id":           "grades are not for city staff",
-	"/audit":                     "admins and professors only",
+	"/users":                         "user lists are for admins and professors",
+	"/users/:id/export":              "admins only",
+	"/programs/:id/review-queue":     "reviewers only",
+	"/teams/:id/comments":            "comments are not for city staff",
+	"/teams/:id/evaluations":         "grades are not for city staff",
+	"/evaluations/:id":               "grades are not for city staff",
+	"/audit":                         "admins and professors only",
+	"/programs/:id/rubric":           "grading is the staff's",
+	"/programs/:id/grading":          "grading is the staff's",
+	"/programs/:id/grades":           "students' grades are not for city staff (SPEC §12.4)",
+	"/programs/:id/grades.csv":       "students' grades are not for city staff (SPEC §12.4)",
+	"/teams/:id/peer-reviews":        "students' reviews are not for city staff",
+	"/teams/:id/peer-review-summary": "students' reviews are not for city staff",
+	"/teams/:id/merchant-rating":     "a grade component, not for city staff",
+	// No demo campaign is linked to SearchAd (there is no SearchAd offline);
+	// the link's answer holds no person at all (api/searchad_test.go
+	// searches every answer for the keys).
+	"/campaigns/:id/searchad-link": "no demo campaign is linked to SearchAd",
 }
 
 // SPEC §3: city staff see team and merchant names and KPIs, never students'
@@ -71,7 +82,7 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 	// The ids to put into paths: everything of the city's program(s), and
 	// every user and merchant, so that a route that answers for more than
 	// it should shows it.
-	var programs, teams, campaigns, metrics, sales, users, merchants, evaluations, comments []uint64
+	var programs, teams, campaigns, metrics, sales, users, merchants, evaluations, comments, targets []uint64
 	env.db.Model(&models.ProgramStaff{}).Where("user_id = ?", city.ID).Pluck("program_id", &programs)
 	env.db.Model(&models.Team{}).Where("program_id IN ?", programs).Pluck("id", &teams)
 	env.db.Model(&models.Campaign{}).Where("team_id IN ?", teams).Pluck("id", &campaigns)
@@ -81,9 +92,14 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 	env.db.Model(&models.Merchant{}).Pluck("id", &merchants)
 	env.db.Model(&models.Evaluation{}).Pluck("id", &evaluations)
 	env.db.Model(&models.Comment{}).Pluck("id", &comments)
+	env.db.Model(&models.Target{}).Where("team_id IN ?", teams).Pluck("id", &targets)
+	// A publication of the city's program, shared, so that its routes and
+	// its public link are searched too.
+	pub, token := publishShared(t, env, &city, programs[0])
 	idsOf := map[string][]uint64{
 		"programs": programs, "teams": teams, "campaigns": campaigns, "metrics": metrics, "sales": sales,
 		"users": users, "merchants": merchants, "evaluations": evaluations, "comments": comments,
+		"targets": targets, "publications": {pub},
 	}
 	for what, ids := range idsOf {
 		if len(ids) == 0 {
@@ -125,6 +141,8 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 			for _, id := range ids {
 				paths = append(paths, strings.Replace(r.Path, ":id", fmt.Sprint(id), 1))
 			}
+		case len(params) == 1 && params[0][1] == "token":
+			paths = []string{strings.Replace(r.Path, ":token", token, 1)}
 		default:
 			t.Fatalf("GET %s: no demo ids for its parameters %v: teach this test which ids fit", r.Path, params)
 		}

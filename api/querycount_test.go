@@ -59,8 +59,10 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 		must(db.Create(&m).Error)
 		team := models.Team{ProgramID: p.ID, Name: fmt.Sprintf("T%d", ti), MerchantID: m.ID, Version: 1}
 		must(db.Create(&team).Error)
+		var students []uint64
 		for si := range k {
 			s := user(models.RoleStudent, fmt.Sprintf("student%d-%d", ti, si))
+			students = append(students, s.ID)
 			must(db.Create(&models.TeamMember{TeamID: team.ID, UserID: s.ID, Role: models.MemberMember}).Error)
 			if ti == 0 && si == 0 {
 				w.users[models.RoleStudent] = s
@@ -106,8 +108,26 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 		if ti == 0 {
 			w.ids["evaluation"] = ev.ID
 		}
+		// Grades: every student rates every teammate; the merchant rates the team.
+		for _, rater := range students {
+			for _, ratee := range students {
+				must(db.Create(&models.PeerReview{TeamID: team.ID, RaterID: rater, RateeID: ratee, Version: 1,
+					Scores: models.PeerScores{Contributing: 4, Interacting: 3, KeepingOnTrack: 4, ExpectingQuality: 5, HavingSkills: 4}}).Error)
+			}
+		}
+		must(db.Create(&models.MerchantRating{TeamID: team.ID, RaterID: owner.ID, Overall: 4, VisibleToTeam: true, Version: 1}).Error)
+		for ki := 0; ki < k; ki++ {
+			kind := models.KindSearchAd
+			tg := models.Target{TeamID: team.ID, KPI: models.TargetRoasPct, Kind: &kind, Target: 300 + float64(ki), Direction: models.DirectionIncrease, Version: 1}
+			must(db.Create(&tg).Error)
+			if ti == 0 && ki == 0 {
+				w.ids["target"] = tg.ID
+			}
+		}
 	}
 	w.ids["user"] = w.users[models.RoleStudent].ID
+	must(db.Create(&models.SearchAdLink{CampaignID: w.ids["campaign"], CustomerID: "1", SearchAdCampaignID: "cmp-1",
+		APIKeySealed: "sealed", SecretKeySealed: "sealed", Version: 1}).Error)
 	count := func(*gorm.DB) { w.queries.Add(1) }
 	cb := db.Callback()
 	must(cb.Create().After("*").Register("count:create", count))
@@ -117,6 +137,7 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 	must(cb.Row().After("*").Register("count:row", count))
 	must(cb.Raw().After("*").Register("count:raw", count))
 	w.env = newEnvOn(t, db)
+	w.addPublication(t, k)
 	return w
 }
 
@@ -129,18 +150,22 @@ func (w *countedWorld) statements(role models.Role, path string) (int64, int) {
 
 // pathParams names the entity behind each route's :id.
 var idEntities = map[string]string{
-	"/users/":       "user",
-	"/programs/":    "program",
-	"/merchants/":   "merchant",
-	"/teams/":       "team",
-	"/campaigns/":   "campaign",
-	"/metrics/":     "metric",
-	"/sales/":       "sales",
-	"/evaluations/": "evaluation",
+	"/users/":        "user",
+	"/programs/":     "program",
+	"/merchants/":    "merchant",
+	"/teams/":        "team",
+	"/campaigns/":    "campaign",
+	"/metrics/":      "metric",
+	"/sales/":        "sales",
+	"/evaluations/":  "evaluation",
+	"/publications/": "publication",
+	"/targets/":      "target",
 }
 
 func (w *countedWorld) fill(t *testing.T, route string) string {
 	t.Helper()
+	route = strings.Replace(route, ":token", testShareToken, 1)
+	route = strings.Replace(route, ":program_id", itoa(w.ids["program"]), 1)
 	if !strings.Contains(route, ":id") {
 		return route
 	}

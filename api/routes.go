@@ -51,7 +51,7 @@ var list = []string{"limit", "cursor"}
 
 // Routes is the route table of API v1.
 func (s *Server) Routes() []Route {
-	kpiParams := []string{"statuses", "before_from", "before_to", "after_from", "after_to"}
+	kpiParams := []string{"statuses", "before_from", "before_to", "after_from", "after_to", "lang"}
 	return []Route{
 		{Method: "POST", Path: "/auth/login", Public: true, limited: true, Who: whoAnyone, Summary: "Log in with email and password", Body: loginRequest{}, Resp: TokenResponse{}, Status: 200, handler: s.login},
 		{Method: "POST", Path: "/auth/refresh", Public: true, limited: true, Who: whoAnyone, Summary: "Exchange a refresh token (body or cookie) for new tokens; a replayed token revokes its family", Body: refreshRequest{}, Resp: TokenResponse{}, Status: 200, handler: s.refresh},
@@ -78,9 +78,9 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/programs/:id/teams", Who: whoReaders, Summary: "List a program's teams you may read", Query: list, Resp: models.Page[models.Team]{}, Status: 200, handler: s.listTeams},
 		{Method: "POST", Path: "/programs/:id/teams", Who: whoStaff, Summary: "Create a team", Body: teamRequest{}, Resp: models.Team{}, Status: 201, handler: s.createTeam},
 		{Method: "GET", Path: "/programs/:id/review-queue", Who: whoStaff, Summary: "Submitted entries and sales waiting for review", Resp: models.ReviewQueue{}, Status: 200, handler: s.reviewQueue},
-		{Method: "GET", Path: "/programs/:id/report", Who: whoReport, Summary: "The program report (approved results by default)", Query: append([]string{"lang", "from", "to", "kind"}, kpiParams...), Resp: models.ProgramReport{}, Status: 200, handler: s.programReport},
-		{Method: "GET", Path: "/programs/:id/report.csv", Who: whoReport, Summary: "The program report's team table as CSV (UTF-8 with BOM; formula-like text neutralised)", Query: append([]string{"lang", "from", "to", "kind"}, kpiParams...), Produces: contentTypeCSV, Status: 200, handler: s.reportCSV()},
-		{Method: "GET", Path: "/programs/:id/report.xlsx", Who: whoReport, Summary: "The program report as an XLSX workbook: summary, teams and daily sheets", Query: append([]string{"lang", "from", "to", "kind"}, kpiParams...), Produces: contentTypeXLSX, Status: 200, handler: s.reportXLSX()},
+		{Method: "GET", Path: "/programs/:id/report", Who: whoReport, Summary: "The program report (approved results by default)", Query: append([]string{"from", "to", "kind"}, kpiParams...), Resp: models.ProgramReport{}, Status: 200, handler: s.programReport},
+		{Method: "GET", Path: "/programs/:id/report.csv", Who: whoReport, Summary: "The program report's team table as CSV (UTF-8 with BOM; formula-like text neutralised)", Query: append([]string{"from", "to", "kind"}, kpiParams...), Produces: contentTypeCSV, Status: 200, handler: s.reportCSV()},
+		{Method: "GET", Path: "/programs/:id/report.xlsx", Who: whoReport, Summary: "The program report as an XLSX workbook: summary, teams and daily sheets", Query: append([]string{"from", "to", "kind"}, kpiParams...), Produces: contentTypeXLSX, Status: 200, handler: s.reportXLSX()},
 
 		{Method: "GET", Path: "/merchants", Who: "admin and professors: all; others: their teams' merchants", Summary: "List merchants", Query: list, Resp: models.Page[models.Merchant]{}, Status: 200, handler: s.listMerchants},
 		{Method: "POST", Path: "/merchants", Who: whoAdmin, Summary: "Create a merchant", Body: merchantRequest{}, Resp: models.Merchant{}, Status: 201, handler: s.createMerchant},
@@ -104,6 +104,12 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/teams/:id/evaluations", Who: "admin; professors of the program; the team's students see visible ones", Summary: "List a team's evaluations", Query: list, Resp: models.Page[models.Evaluation]{}, Status: 200, handler: s.listEvaluations},
 		{Method: "POST", Path: "/teams/:id/evaluations", Who: whoStaff, Summary: "Grade a team against the rubric", Body: evaluationRequest{}, Resp: models.Evaluation{}, Status: 201, handler: s.createEvaluation},
 
+		{Method: "GET", Path: "/teams/:id/targets", Who: whoReaders, Summary: "List a team's targets, each with its actual, attainment_pct and status (approved results, default windows)", Query: list, Resp: models.Page[models.Target]{}, Status: 200, handler: s.listTargets},
+		{Method: "POST", Path: "/teams/:id/targets", Who: whoWorkers, Summary: "Set a target for one of the team's KPIs (not on a comparison team)", Body: targetRequest{}, Resp: models.Target{}, Status: 201, handler: s.createTarget},
+		{Method: "GET", Path: "/targets/:id", Who: whoReaders, Summary: "Get a target with its attainment", Resp: models.Target{}, Status: 200, handler: s.getTarget},
+		{Method: "PATCH", Path: "/targets/:id", Who: whoWorkers, Summary: "Change a target; version required", Body: targetRequest{}, Resp: models.Target{}, Status: 200, handler: s.updateTarget},
+		{Method: "DELETE", Path: "/targets/:id", Who: whoWorkers, Summary: "Delete a target", Status: 204, handler: s.deleteTarget},
+
 		{Method: "GET", Path: "/campaigns/:id", Who: whoReaders, Summary: "Get a campaign", Resp: models.Campaign{}, Status: 200, handler: s.getCampaign},
 		{Method: "PATCH", Path: "/campaigns/:id", Who: whoWorkers, Summary: "Change a campaign", Body: campaignRequest{}, Resp: models.Campaign{}, Status: 200, handler: s.updateCampaign},
 		{Method: "DELETE", Path: "/campaigns/:id", Who: whoWorkers, Summary: "Delete a campaign and its entries (refused while some are approved)", Status: 204, handler: s.deleteCampaign},
@@ -111,6 +117,11 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/campaigns/:id/metrics", Who: whoWorkers, Summary: "Record a day's results: creates (201) or updates that date's entry (200)", Body: metricRequest{}, Resp: models.MetricEntry{}, Status: 201, handler: s.upsertMetric},
 		{Method: "GET", Path: "/campaigns/:id/kpis", Who: whoReaders, Summary: "A campaign's KPIs (every status by default)", Query: kpiParams, Resp: models.CampaignKPIs{}, Status: 200, handler: s.campaignKPIs},
 		{Method: "POST", Path: "/campaigns/:id/imports", Who: whoWorkers + " (approved entries: admin and professors only)", Summary: "Import a Naver SearchAd report (CSV, TSV, XLSX) or the live-commerce template into daily entries; previews unless dry_run=false", Query: []string{"dry_run"}, Consumes: multipartForm, Resp: models.ImportResult{}, Status: 200, handler: s.importMetrics()},
+
+		{Method: "GET", Path: "/campaigns/:id/searchad-link", Who: whoReaders, Summary: "The campaign's Naver SearchAd link, without its keys (api_key_last4, last_pulled_at, last_error); 404 when not linked", Resp: models.SearchAdLink{}, Status: 200, handler: s.getSearchAdLink},
+		{Method: "PUT", Path: "/campaigns/:id/searchad-link", Who: whoWorkers, Summary: "Link a search_ad or shopping_ad campaign to a SearchAd account (keys stored encrypted, write-only; absent keys are kept on a change); SearchAd is not contacted", Body: searchadLinkRequest{}, Resp: models.SearchAdLink{}, Status: 200, handler: s.putSearchAdLink},
+		{Method: "DELETE", Path: "/campaigns/:id/searchad-link", Who: whoWorkers, Summary: "Unlink a campaign from SearchAd (its entries stay)", Status: 204, handler: s.deleteSearchAdLink},
+		{Method: "POST", Path: "/campaigns/:id/searchad-pull", Who: whoWorkers, Summary: "Read days from..to from SearchAd and preview (dry_run true) or apply them as an import; approved days are kept and listed as warnings; 502 searchad_refused when SearchAd refuses the keys", Body: searchadPullRequest{}, Resp: models.ImportResult{}, Status: 200, handler: s.pullSearchAd},
 
 		{Method: "GET", Path: "/metrics/:id", Who: whoReaders, Summary: "Get a daily entry", Resp: models.MetricEntry{}, Status: 200, handler: s.getMetric},
 		{Method: "PATCH", Path: "/metrics/:id", Who: whoWorkers + " (approved entries: admin and professors only)", Summary: "Change a daily entry; version required", Body: metricRequest{}, Resp: models.MetricEntry{}, Status: 200, handler: s.updateMetric},
@@ -124,6 +135,7 @@ func (s *Server) Routes() []Route {
 		{Method: "DELETE", Path: "/sales/:id", Who: whoWorkers + " (approved records: admin and professors only)", Summary: "Delete a sales record", Status: 204, handler: s.deleteSales},
 		{Method: "POST", Path: "/sales/:id/submit", Who: whoWorkers, Summary: "Submit a sales record for review", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionSubmit)},
 		{Method: "POST", Path: "/sales/:id/confirm", Who: "admin; professors of the program; the merchant's owner", Summary: "Confirm that the sales figures are the merchant's own", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionConfirm)},
+		{Method: "POST", Path: "/sales/:id/dispute", Who: "admin; the merchant's owner", Summary: "Dispute a submitted or approved sales record with a note (required): it returns to the team (status returned, the note as review_note) and any confirmation is withdrawn", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionDispute)},
 		{Method: "POST", Path: "/sales/:id/approve", Who: whoStaff, Summary: "Approve a submitted sales record", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionApprove)},
 		{Method: "POST", Path: "/sales/:id/return", Who: whoStaff, Summary: "Return a sales record with a note", Body: transitionRequest{}, Resp: models.SalesRecord{}, Status: 200, handler: s.transitionSales(models.ActionReturn)},
 
@@ -132,7 +144,31 @@ func (s *Server) Routes() []Route {
 		{Method: "PATCH", Path: "/evaluations/:id", Who: whoStaff, Summary: "Change an evaluation", Body: evaluationRequest{}, Resp: models.Evaluation{}, Status: 200, handler: s.updateEvaluation},
 		{Method: "GET", Path: "/imports/templates/sales.csv", Who: whoUser, Summary: "The sales CSV template (period_start, period_end, channel, sales_krw, orders)", Produces: contentTypeCSV, Status: 200, handler: s.template("sales.csv")},
 		{Method: "GET", Path: "/imports/templates/live_commerce.csv", Who: whoUser, Summary: "The live-commerce CSV template (date, viewers, peak_viewers, likes, comments, duration_min, impressions, clicks, conversions, spend_krw, revenue_krw)", Produces: contentTypeCSV, Status: 200, handler: s.template("live_commerce.csv")},
+		{Method: "GET", Path: "/programs/:id/rubric", Who: whoStaff, Summary: "A program's rubric (the default four criteria until its staff change it; version 0 while default)", Resp: models.ProgramRubric{}, Status: 200, handler: s.getRubric},
+		{Method: "PUT", Path: "/programs/:id/rubric", Who: whoStaff, Summary: "Replace a program's rubric: unique snake_case keys, labels in Korean and English, max_points summing to 100; 409 rubric_in_use once a team is evaluated (the same rubric again: 200, no change)", Body: rubricRequest{}, Resp: models.ProgramRubric{}, Status: 200, handler: s.putRubric},
+		{Method: "GET", Path: "/programs/:id/grading", Who: whoStaff, Summary: "A program's grading weights (default 70/15/15)", Resp: models.ProgramGrading{}, Status: 200, handler: s.getGrading},
+		{Method: "PUT", Path: "/programs/:id/grading", Who: whoStaff, Summary: "Set the grading weights: integers summing to 100", Body: gradingRequest{}, Resp: models.ProgramGrading{}, Status: 200, handler: s.putGrading},
+		{Method: "GET", Path: "/programs/:id/grades", Who: whoStaff + " (city staff and students: 403)", Summary: "Every student's final grade with its components, adjustment factor and missing pieces (SPEC §12.4)", Resp: models.GradeSheet{}, Status: 200, handler: s.programGrades},
+		{Method: "GET", Path: "/programs/:id/grades.csv", Who: whoStaff + " (city staff and students: 403)", Summary: "The grade sheet as CSV for the learning system (UTF-8 with BOM; JSON field names as headers; missing joined with ;; null empty; formula-like text neutralised)", Produces: contentTypeCSV, Status: 200, handler: s.gradesCSV},
+		{Method: "GET", Path: "/teams/:id/peer-reviews", Who: "admin and professors of the program: all; the team's students: the reviews they gave", Summary: "A team's peer reviews", Resp: models.PeerReviewList{}, Status: 200, handler: s.listPeerReviews},
+		{Method: "PUT", Path: "/teams/:id/peer-reviews/:ratee_id", Who: "the team's students", Summary: "Rate a teammate (or yourself) on CATME's five dimensions, each 1–5; one review per rater and ratee, replaced by the next", Body: peerReviewRequest{}, Resp: models.PeerReview{}, Status: 200, handler: s.putPeerReview},
+		{Method: "GET", Path: "/teams/:id/peer-review-summary", Who: whoStaff, Summary: "The team's peer-review matrix with each student's received mean, adjustment factor and flags (same_score_for_all, self_above_team)", Resp: models.PeerSummary{}, Status: 200, handler: s.peerReviewSummary},
+		{Method: "GET", Path: "/teams/:id/merchant-rating", Who: "admin; professors of the program; the merchant's owner; the team's students once released", Summary: "The merchant's rating of the team", Resp: models.MerchantRating{}, Status: 200, handler: s.getMerchantRating},
+		{Method: "PUT", Path: "/teams/:id/merchant-rating", Who: "the merchant's owner", Summary: "Rate the team: overall 1–5 (required), five skills 1–5 (optional), a comment", Body: merchantRatingRequest{}, Resp: models.MerchantRating{}, Status: 200, handler: s.putMerchantRating},
+		{Method: "PATCH", Path: "/teams/:id/merchant-rating", Who: whoStaff, Summary: "Release the merchant's rating to the team's students (visible_to_team)", Body: releaseRequest{}, Resp: models.MerchantRating{}, Status: 200, handler: s.releaseMerchantRating},
 		{Method: "GET", Path: "/rubric", Who: whoUser, Summary: "The grading rubric", Resp: RubricResponse{}, Status: 200, handler: s.rubric},
+		{Method: "GET", Path: "/merchants/:id/consents", Who: "admin; the merchant's owner; professors and city staff of the merchant's programs (their programs only)", Summary: "Whether the merchant consents to be named in each program's published results (no record: not granted)", Resp: models.Page[models.MerchantConsent]{}, Status: 200, handler: s.listConsents},
+		{Method: "PUT", Path: "/merchants/:id/consents/:program_id", Who: "the merchant's owner; admin and professors of the program recording a paper consent (note required)", Summary: "Grant or withdraw consent to be named in the program's publications (audited)", Body: consentRequest{}, Resp: models.MerchantConsent{}, Status: 200, handler: s.setConsent},
+		{Method: "GET", Path: "/programs/:id/publications", Who: whoReport, Summary: "A program's publications with edits_since", Query: list, Resp: models.Page[models.Publication]{}, Status: 200, handler: s.listPublications},
+		{Method: "POST", Path: "/programs/:id/publications", Who: whoReport, Summary: "Freeze the report (approved results; merchants without consent anonymised; small by_kind counts suppressed) into a publication; locks what it published", Body: publicationRequest{}, Resp: models.Publication{}, Status: 201, handler: s.publish},
+		{Method: "POST", Path: "/programs/:id/unlock", Who: whoAdmin, Summary: "Lift every lock of the program's publications, with a reason (audited)", Body: unlockRequest{}, Resp: UnlockResponse{}, Status: 200, handler: s.unlockProgram},
+		{Method: "GET", Path: "/publications/:id", Who: whoReport, Summary: "A publication's metadata with edits_since", Resp: models.Publication{}, Status: 200, handler: s.getPublication},
+		{Method: "GET", Path: "/publications/:id/report.json", Who: whoReport, Summary: "The frozen report's exact stored bytes; sha256 is their SHA-256 (also in X-Content-SHA256)", Produces: "application/json", Status: 200, handler: s.publicationJSON},
+		{Method: "GET", Path: "/publications/:id/report.csv", Who: whoReport, Summary: "The frozen report's team table as CSV", Produces: contentTypeCSV, Status: 200, handler: s.publicationCSV()},
+		{Method: "GET", Path: "/publications/:id/report.xlsx", Who: whoReport, Summary: "The frozen report as an XLSX workbook", Produces: contentTypeXLSX, Status: 200, handler: s.publicationXLSX()},
+		{Method: "POST", Path: "/publications/:id/share", Who: whoReport, Summary: "Create a public link (a new random token of 192 bits; a previous one stops working)", Resp: models.Publication{}, Status: 201, handler: s.sharePublication},
+		{Method: "DELETE", Path: "/publications/:id/share", Who: whoReport, Summary: "Revoke the public link (404 afterwards)", Status: 204, handler: s.revokeShare},
+		{Method: "GET", Path: "/public/publications/:token", Public: true, Who: whoAnyone, Summary: "A shared publication's frozen report (the same bytes as report.json), without login", Produces: "application/json", Status: 200, handler: s.publicPublication},
 		{Method: "GET", Path: "/audit", Who: "admin; professors see their programs' events", Summary: "The audit log, newest first", Query: append([]string{"entity", "entity_id", "program_id"}, list...), Resp: models.Page[models.AuditEvent]{}, Status: 200, handler: s.listAudit},
 	}
 }

@@ -11,11 +11,12 @@ import (
 type teamRequest struct {
 	Name       *string `json:"name"`
 	MerchantID *uint64 `json:"merchant_id"`
+	Comparison *bool   `json:"comparison"`
 	Version    *int64  `json:"version"`
 }
 
 func (r teamRequest) input() models.TeamInput {
-	return models.TeamInput{Name: r.Name, MerchantID: r.MerchantID, Version: r.Version}
+	return models.TeamInput{Name: r.Name, MerchantID: r.MerchantID, Comparison: r.Comparison, Version: r.Version}
 }
 
 func (s *Server) listTeams(c echo.Context) error {

@@ -31,6 +31,9 @@ func (r relation) has(any relation) bool { return r&any != 0 }
 func (r relation) canRead() bool        { return r != 0 }
 func (r relation) canManageTeams() bool { return r.has(relAdmin | relProfessor) }
 func (r relation) canEditWork() bool    { return r.has(relAdmin | relProfessor | relMember) }
+
+// canEditTargets: a team's goals are set by its students and the staff (SPEC §10.1).
+func (r relation) canEditTargets() bool { return r.canEditWork() }
 func (r relation) canReview() bool      { return r.has(relAdmin | relProfessor) }
 func (r relation) canConfirm() bool     { return r.has(relAdmin | relProfessor | relOwner) }
 func (r relation) canComment() bool     { return r.has(relAdmin | relProfessor | relMember | relOwner) }
@@ -111,6 +114,10 @@ func readableAudit(tx *gorm.DB, q *gorm.DB, actor Actor) (*gorm.DB, error) {
 	}
 	return nil, ErrForbidden
 }
+
+// canDispute: the merchant disputes its own sales figures (SPEC §7); an
+// admin may act for them. Professors return records instead.
+func (r relation) canDispute() bool { return r.has(relAdmin | relOwner) }
 
 // allow turns a relation and a right into the SPEC answer: 404 when the actor
 // cannot even read the object, 403 when they can read but not do this.
@@ -265,4 +272,40 @@ func loadCampaign(tx *gorm.DB, actor Actor, campaignID uint64) (*Campaign, *Team
 		return nil, nil, 0, err
 	}
 	return &c, team, rel, nil
+}
+
+// Publishing (SPEC §11).
+
+// canPublish: publications are made, read and shared by the report's readers.
+func (r relation) canPublish() bool { return r.canReport() }
+
+// canUnlock: only an admin lifts the locks of published figures.
+func (r relation) canUnlock() bool { return r.has(relAdmin) }
+
+// consentRight: a merchant's owner decides on being named; an admin or the
+// program's professor may record a consent given on paper, with a note.
+func consentRight(actor Actor, m *Merchant, rel relation) (may, needsNote bool) {
+	if m.OwnerUserID != nil && *m.OwnerUserID == actor.UserID {
+		return true, false
+	}
+	if rel.has(relAdmin | relProfessor) {
+		return true, true
+	}
+	return false, false
+}
+
+// readsAllConsents: the owner and admins see every program's consent of a
+// merchant; staff only those of the programs they staff (consentStaffPrograms).
+func readsAllConsents(actor Actor, m *Merchant) bool {
+	return actor.Role == RoleAdmin || (m.OwnerUserID != nil && *m.OwnerUserID == actor.UserID)
+}
+
+// consentStaffPrograms: the programs whose consents a professor or city
+// staff member may read; nobody else's.
+func consentStaffPrograms(tx *gorm.DB, actor Actor) *gorm.DB {
+	q := tx.Session(&gorm.Session{NewDB: true}).Model(&ProgramStaff{}).Select("program_id")
+	if actor.Role != RoleProfessor && actor.Role != RoleCity {
+		return q.Where("1 = 0")
+	}
+	return q.Where("user_id = ? AND role = ?", actor.UserID, string(actor.Role))
 }

@@ -68,6 +68,13 @@ func (s *Store) CreateCampaign(ctx context.Context, actor Actor, teamID uint64, 
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
+		if t.Comparison {
+			// Its sales are the market's, not the program's work (SPEC §10.2).
+			return nil, Invalid("team_id", "a comparison team has no campaigns")
+		}
 		in.apply(&c)
 		if err := c.validate(); err != nil {
 			return nil, err
@@ -107,6 +114,9 @@ func (s *Store) UpdateCampaign(ctx context.Context, actor Actor, id uint64, in C
 			return nil, err
 		}
 		if err := allow(rel, rel.canEditWork()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
 			return nil, err
 		}
 		c = *loaded
@@ -149,6 +159,9 @@ func (s *Store) DeleteCampaign(ctx context.Context, actor Actor, id uint64) erro
 			return nil, err
 		}
 		if err := allow(rel, rel.canEditWork()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
 			return nil, err
 		}
 		var approved int64

@@ -27,6 +27,9 @@ func (s *Store) CreateComment(ctx context.Context, actor Actor, teamID uint64, i
 		if err := allow(rel, rel.canComment()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		p := Problems{}
 		checkText(p, "body", in.Body, 4000, true)
 		if in.CampaignID != nil {
@@ -118,6 +121,9 @@ func (s *Store) DeleteComment(ctx context.Context, actor Actor, id uint64) error
 		}
 		if c.AuthorID != actor.UserID && !rel.canReview() {
 			return nil, ErrForbidden
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
 		}
 		if err := tx.Delete(&Comment{}, id).Error; err != nil {
 			return nil, err

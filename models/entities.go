@@ -76,6 +76,7 @@ type Team struct {
 	ProgramID  uint64       `json:"program_id" gorm:"not null;index"`
 	Name       string       `json:"name" gorm:"not null"`
 	MerchantID uint64       `json:"merchant_id" gorm:"not null;index"`
+	Comparison bool         `json:"comparison" gorm:"not null;default:false"` // a merchant outside the program, for SPEC §10.2
 	Version    int64        `json:"version" gorm:"not null;default:1"`
 	CreatedAt  time.Time    `json:"created_at"`
 	UpdatedAt  time.Time    `json:"updated_at"`
@@ -158,6 +159,10 @@ type SalesRecord struct {
 	Version     int64      `json:"version" gorm:"not null;default:1"`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
+
+	// ConfirmedByName is who confirmed, by name; filled when answering,
+	// never stored or audited (a name changes, the id does not).
+	ConfirmedByName string `json:"confirmed_by_name" gorm:"-"`
 }
 
 // Comment is a note on a team, optionally anchored to a campaign or an entry.

@@ -25,6 +25,8 @@ var (
 type ConflictError struct {
 	Code    string
 	Message string
+	// Days names the locked days of a 409 locked (SPEC §11.3).
+	Days []string
 }
 
 func (e *ConflictError) Error() string { return e.Message }

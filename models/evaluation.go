@@ -11,15 +11,18 @@ import (
 // Criterion is one line of the grading rubric.
 type Criterion struct {
 	Key       string `json:"key"`
+	LabelKo   string `json:"label_ko"`
+	LabelEn   string `json:"label_en"`
 	MaxPoints int    `json:"max_points"`
 }
 
-// Rubric is the course's grading rubric; the total is out of 100.
+// Rubric is the default grading rubric, a program's until its staff change
+// it (rubric.go); the total is out of 100.
 var Rubric = []Criterion{
-	{"planning", 20},      // market analysis and campaign plan
-	{"execution", 30},     // campaigns run, results logged on time
-	{"results", 30},       // KPIs reached against the targets
-	{"collaboration", 20}, // work with the merchant and within the team
+	{"planning", "기획", "Planning", 20},           // market analysis and campaign plan
+	{"execution", "실행", "Execution", 30},         // campaigns run, results logged on time
+	{"results", "성과", "Results", 30},             // KPIs reached against the targets
+	{"collaboration", "협업", "Collaboration", 20}, // work with the merchant and within the team
 }
 
 // EvaluationInput is a grade, or the fields to change (nil = keep).
@@ -30,11 +33,12 @@ type EvaluationInput struct {
 	Version       *int64
 }
 
-func (in EvaluationInput) apply(e *Evaluation) error {
+// apply checks the input against the program's rubric and writes it to e.
+func (in EvaluationInput) apply(e *Evaluation, rubric []Criterion) error {
 	p := Problems{}
 	if in.Scores != nil {
 		known := map[string]int{}
-		for _, c := range Rubric {
+		for _, c := range rubric {
 			known[c.Key] = c.MaxPoints
 		}
 		for k, v := range in.Scores {
@@ -45,7 +49,7 @@ func (in EvaluationInput) apply(e *Evaluation) error {
 			}
 			p.Check(v < 0 || v > max, "scores."+k, fmt.Sprintf("must be between 0 and %d", max))
 		}
-		for _, c := range Rubric {
+		for _, c := range rubric {
 			_, ok := in.Scores[c.Key]
 			p.Check(!ok, "scores."+c.Key, "is required")
 		}
@@ -79,8 +83,15 @@ func (s *Store) CreateEvaluation(ctx context.Context, actor Actor, teamID uint64
 		if err := allow(rel, rel.canEvaluate()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
+		rubric, err := programCriteria(tx, t.ProgramID)
+		if err != nil {
+			return nil, err
+		}
 		e = Evaluation{TeamID: teamID, AuthorID: actor.UserID, Version: 1}
-		if err := in.apply(&e); err != nil {
+		if err := in.apply(&e, rubric); err != nil {
 			return nil, err
 		}
 		if err := tx.Create(&e).Error; err != nil {
@@ -144,11 +155,18 @@ func (s *Store) UpdateEvaluation(ctx context.Context, actor Actor, id uint64, in
 		if err := allow(rel, rel.canEvaluate()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		if err := checkVersion(in.Version, e.Version); err != nil {
 			return nil, err
 		}
+		rubric, err := programCriteria(tx, t.ProgramID)
+		if err != nil {
+			return nil, err
+		}
 		before := *e
-		if err := in.apply(e); err != nil {
+		if err := in.apply(e, rubric); err != nil {
 			return nil, err
 		}
 		e.Version++

@@ -78,6 +78,12 @@ type importRun struct {
 	result   *ImportResult
 	errors   []imports.Issue
 	warnings []imports.Issue
+	// pulled marks a SearchAd pull (searchad_pull.go): its rows' source is
+	// "searchad-api", and an approved day is left as it is, with a warning,
+	// whoever pulls (SPEC §14.1).
+	pulled bool
+	// auditExtra is added to the import's audit event.
+	auditExtra map[string]any
 }
 
 func newImportRun(file ImportFile, p *imports.Parsed, dryRun bool) *importRun {
@@ -88,6 +94,9 @@ func newImportRun(file ImportFile, p *imports.Parsed, dryRun bool) *importRun {
 
 // source is what an imported row's source says: the file it came from.
 func (r *importRun) source() string {
+	if r.pulled {
+		return SourceSearchAdAPI
+	}
 	name := strings.Map(func(c rune) rune {
 		if unicode.IsControl(c) {
 			return -1
@@ -225,8 +234,22 @@ func (s *Store) ImportMetrics(ctx context.Context, actor Actor, campaignID uint6
 		return nil, err
 	}
 	run := newImportRun(file, parsed, dryRun)
-	run.result.Days = len(parsed.Days)
-	err = s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
+	if err := s.applyDays(ctx, actor, campaignID, run, nil); err != nil {
+		return nil, err
+	}
+	// Counting completed imports for Prometheus goes here.
+	return run.result, nil
+}
+
+// applyDays is the one way days reach a campaign's entries, from a file or
+// from a SearchAd pull: in one transaction, all or nothing, a preview
+// rolled back. (The locks of SPEC §11.3 belong here, so that they hold for
+// pulls as for files.) also, when not nil, runs in the same transaction
+// after an apply that was not refused.
+func (s *Store) applyDays(ctx context.Context, actor Actor, campaignID uint64, run *importRun, also func(tx *gorm.DB) error) error {
+	run.result.Days = len(run.parsed.Days)
+	target := map[string]any{"campaign_id": campaignID}
+	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
 		c, t, rel, err := loadCampaign(tx, actor, campaignID)
 		if err != nil {
 			return nil, err
@@ -234,19 +257,25 @@ func (s *Store) ImportMetrics(ctx context.Context, actor Actor, campaignID uint6
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
-		if err := checkImportKind(parsed.Layout, c.Kind); err != nil {
+		if err := checkImportKind(run.parsed.Layout, c.Kind); err != nil {
 			return nil, err
 		}
 		if err := s.upsertDays(tx, run, rel, c); err != nil {
 			return nil, err
 		}
-		return run.finish("metric", t.ProgramID, map[string]any{"campaign_id": c.ID})
+		for k, v := range run.auditExtra {
+			target[k] = v
+		}
+		events, err := run.finish("metric", t.ProgramID, target)
+		if err == nil && also != nil {
+			err = also(tx)
+		}
+		return events, err
 	})
 	if err != nil && !errors.Is(err, errRollback) {
-		return nil, err
+		return err
 	}
-	// Counting completed imports for Prometheus goes here.
-	return run.result, nil
+	return nil
 }
 
 // checkImportKind keeps each layout to the campaigns it reports.
@@ -279,6 +308,9 @@ func (s *Store) upsertDays(tx *gorm.DB, run *importRun, rel relation, c *Campaig
 			existing[rows[i].Date] = &rows[i]
 		}
 	}
+	if err := checkImportDays(tx, c, run, existing); err != nil {
+		return err
+	}
 	today, source := s.today(), run.source()
 	for _, d := range days {
 		date := d.Date
@@ -293,6 +325,11 @@ func (s *Store) upsertDays(tx *gorm.DB, run *importRun, rel relation, c *Campaig
 			changed := *m
 			in.apply(&changed)
 			if sameFigures(&changed, m) {
+				run.result.Unchanged++
+				continue
+			}
+			if run.pulled && m.Status == StatusApproved {
+				run.warn(d.Lines, run.column("date"), "The entry of "+date.String()+" is approved: SearchAd's figures differ, and the approved ones are kept")
 				run.result.Unchanged++
 				continue
 			}
@@ -369,31 +406,36 @@ func (s *Store) ImportSales(ctx context.Context, actor Actor, teamID uint64, fil
 	return run.result, nil
 }
 
+// salesKey is how an import matches a stored sales record.
+type salesKey struct {
+	start, end civil.Date
+	channel    string
+}
+
 // upsertSales creates, updates or leaves each record, with the rules of
 // CreateSales and UpdateSales: validation, the overlap check (against the
 // stored records and the file's own earlier rows, already written in this
 // transaction), the edit rules of review, and a changed record losing its
 // merchant confirmation.
 func (s *Store) upsertSales(tx *gorm.DB, run *importRun, rel relation, t *Team) error {
-	type key struct {
-		start, end civil.Date
-		channel    string
-	}
 	var stored []SalesRecord
 	if err := tx.Where("team_id = ?", t.ID).Find(&stored).Error; err != nil {
 		return fmt.Errorf("load sales: %w", err)
 	}
-	existing := map[key]*SalesRecord{}
+	existing := map[salesKey]*SalesRecord{}
 	for i := range stored {
 		r := &stored[i]
-		existing[key{r.PeriodStart, r.PeriodEnd, r.Channel}] = r
+		existing[salesKey{r.PeriodStart, r.PeriodEnd, r.Channel}] = r
+	}
+	if err := checkImportSales(tx, t, run, existing); err != nil {
+		return err
 	}
 	today, source := s.today(), run.source()
 	for _, sale := range run.parsed.Sales {
 		start, end, channel, amount := sale.PeriodStart, sale.PeriodEnd, sale.Channel, sale.SalesKRW
 		in := SalesInput{PeriodStart: &start, PeriodEnd: &end, Channel: &channel, SalesKRW: &amount, Orders: sale.Orders}
 		what := fmt.Sprintf("The sales record of %s to %s (%s)", start, end, channel)
-		r, ok := existing[key{start, end, channel}]
+		r, ok := existing[salesKey{start, end, channel}]
 		if ok {
 			if r.SalesKRW == amount && (sale.Orders == nil || deref(r.Orders, -1) == *sale.Orders) {
 				run.result.Unchanged++

@@ -39,7 +39,12 @@ type kpiCacheKey struct {
 	query string // the KPIQuery, spelled out
 }
 
+// kpiCacheEntry is a kept answer and the team state it was computed under:
+// the team and its stamp. The team is kept too because a campaign moved to
+// another team is the same key, and on SQLite stamps count per team, so the
+// new team's stamp could equal the old one's by chance.
 type kpiCacheEntry struct {
+	teamID uint64
 	stamp  int64
 	answer any // *TeamKPIs or *CampaignKPIs, never changed once stored
 }
@@ -65,9 +70,9 @@ func teamStamp(tx *gorm.DB, teamID uint64) (int64, error) {
 	return stamp, nil
 }
 
-// keptKPIs is key's kept answer if it was computed under stamp.
-func keptKPIs[T any](s *Store, key kpiCacheKey, stamp int64) (*T, bool) {
-	if e, ok := s.kpis.entries.Get(key); ok && e.stamp == stamp {
+// keptKPIs is key's kept answer if it was computed under team's stamp.
+func keptKPIs[T any](s *Store, key kpiCacheKey, teamID uint64, stamp int64) (*T, bool) {
+	if e, ok := s.kpis.entries.Get(key); ok && e.teamID == teamID && e.stamp == stamp {
 		answer, ok := e.answer.(*T)
 		return answer, ok
 	}
@@ -104,21 +109,21 @@ func loadTeamStamped(tx *gorm.DB, actor Actor, teamID uint64) (*Team, int64, err
 // The stamp must be read before computing: a write that lands meanwhile
 // moves it, so an answer that might have missed that write is never served
 // again.
-func cachedKPIs[T any](s *Store, stamp int64, key kpiCacheKey, compute func() (*T, error)) (*T, error) {
-	if answer, ok := keptKPIs[T](s, key, stamp); ok {
+func cachedKPIs[T any](s *Store, teamID uint64, stamp int64, key kpiCacheKey, compute func() (*T, error)) (*T, error) {
+	if answer, ok := keptKPIs[T](s, key, teamID, stamp); ok {
 		return answer, nil
 	}
 	answer, err := compute()
 	if err != nil {
 		return nil, err
 	}
-	s.kpis.entries.Add(key, kpiCacheEntry{stamp: stamp, answer: answer})
+	s.kpis.entries.Add(key, kpiCacheEntry{teamID: teamID, stamp: stamp, answer: answer})
 	return answer, nil
 }
 
 // cacheKey spells out everything an answer of q depends on besides the data.
 func (q KPIQuery) cacheKey(kind string, id uint64, today civil.Date) kpiCacheKey {
-	return kpiCacheKey{kind: kind, id: id, today: today, query: fmt.Sprintf("%v|%v|%s|%s|%v", q.Statuses, q.Windows, q.From, q.To, q.Kinds)}
+	return kpiCacheKey{kind: kind, id: id, today: today, query: fmt.Sprintf("%v|%v|%s|%s|%v|%s", q.Statuses, q.Windows, q.From, q.To, q.Kinds, q.Lang)}
 }
 
 // programBatchLimit is the largest program whose teams' answers are computed
@@ -131,8 +136,8 @@ const programBatchLimit = kpiCacheSize / 2
 // the stamp its team had before the pass. Teams' pages and a professor's
 // overview open many teams of one program; the first to miss pays for all.
 // Concurrent misses of one program wait for the same pass.
-func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.Date) error {
-	key := fmt.Sprintf("%d|%s", program.ID, today)
+func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.Date, lang string) error {
+	key := fmt.Sprintf("%d|%s|%s", program.ID, today, lang)
 	_, err, _ := s.kpis.programs.Do(key, func() (any, error) {
 		// The pass serves every request waiting on it: one of them going
 		// away must not cancel it for the others.
@@ -154,13 +159,17 @@ func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.D
 		for i, t := range teams {
 			teamIDs[i] = t.ID
 		}
-		src, err := loadProgramKPISource(tx, program.ID, teamIDs, KPIQuery{}, Statuses, program.EndsOn, today)
+		src, err := loadProgramKPISource(tx, program.ID, teamIDs, KPIQuery{Lang: lang}, Statuses, program.EndsOn, today)
+		if err != nil {
+			return nil, err
+		}
+		targets, err := TeamTargets(tx, teamIDs, today)
 		if err != nil {
 			return nil, err
 		}
 		for _, t := range teams {
-			s.kpis.entries.Add(KPIQuery{}.cacheKey("team", t.ID, today), kpiCacheEntry{stamp: t.Stamp,
-				answer: &TeamKPIs{TeamID: t.ID, CountedStatuses: Statuses, TeamFigures: src.teamFigures(t.ID)}})
+			s.kpis.entries.Add(KPIQuery{Lang: lang}.cacheKey("team", t.ID, today), kpiCacheEntry{teamID: t.ID, stamp: t.Stamp,
+				answer: &TeamKPIs{TeamID: t.ID, CountedStatuses: Statuses, TeamFigures: src.teamFigures(t.ID), Targets: nonNil(targets[t.ID])}})
 		}
 		return nil, nil
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 
 	"gorm.io/gorm"
@@ -18,6 +19,7 @@ type KPIQuery struct {
 	Windows  *kpi.Windows // explicit sales-growth windows; nil: SPEC's defaults
 	From, To civil.Date   // only entries of these days (report filter)
 	Kinds    []Kind       // only campaigns of these kinds (report filter)
+	Lang     string       // of the methods' assumptions: ko (default) or en
 }
 
 // SalesGrowth is the sales comparison part of a KPI answer. The amounts and
@@ -27,6 +29,8 @@ type SalesGrowth struct {
 	SalesBeforeKRW *int64       `json:"sales_before_krw"`
 	SalesAfterKRW  *int64       `json:"sales_after_krw"`
 	Windows        *kpi.Windows `json:"windows"`
+	// SalesGrowthMethods is null with windows (SPEC §10.2).
+	SalesGrowthMethods *GrowthMethods `json:"sales_growth_methods"`
 }
 
 // CampaignKPIs is the answer of GET /campaigns/{id}/kpis.
@@ -42,6 +46,8 @@ type TeamKPIs struct {
 	TeamID          uint64   `json:"team_id"`
 	CountedStatuses []Status `json:"counted_statuses"`
 	TeamFigures
+	// Targets are measured by the report's counting whatever this answer counts.
+	Targets []Target `json:"targets"`
 }
 
 // TeamFigures are a team's KPI figures: its answer of GET /teams/{id}/kpis
@@ -50,6 +56,8 @@ type TeamKPIs struct {
 type TeamFigures struct {
 	Total  kpi.Block          `json:"total"`
 	ByKind map[Kind]kpi.Block `json:"by_kind"`
+	// AdRoasPct is revenue ÷ spend × 100 over search_ad and shopping_ad only.
+	AdRoasPct *float64 `json:"ad_roas_pct"`
 	SalesGrowth
 }
 
@@ -61,6 +69,8 @@ type kpiSource struct {
 	byTeam    map[uint64][]Campaign  // campaigns by team id
 	sums      map[uint64]kpi.Sums    // by campaign id
 	growth    map[uint64]SalesGrowth // by team id
+	// comparisons counts the comparison teams of the teams' programs.
+	comparisons int
 }
 
 // loadKPISource reads the campaigns matching campaignScope, their entries'
@@ -106,10 +116,20 @@ func loadKPISource(tx *gorm.DB, campaignScope func(*gorm.DB) *gorm.DB, teamIDs [
 				Clicks: r.Clicks, Conversions: r.Conversions, Viewers: r.Viewers}
 		}
 	}
-	var err error
-	src.growth, err = salesGrowth(tx, teamWindows(src.campaigns, teamIDs, q.Windows, programEnd, today), statuses)
+	comparisons, err := comparisonTeams(tx, teamIDs)
 	if err != nil {
 		return nil, err
+	}
+	src.comparisons = len(comparisons)
+	sums, err := loadGrowthSums(tx, teamWindows(src.campaigns, teamIDs, q.Windows, programEnd, today), comparisons, statuses)
+	if err != nil {
+		return nil, err
+	}
+	src.growth = make(map[uint64]SalesGrowth, len(sums))
+	for id, g := range sums {
+		gr := kpi.GrowthOf(g.s.B, g.s.A)
+		src.growth[id] = SalesGrowth{SalesGrowthPct: gr.Pct, SalesBeforeKRW: ptr(gr.BeforeKRW), SalesAfterKRW: ptr(gr.AfterKRW),
+			Windows: g.w, SalesGrowthMethods: g.methods(q.Lang)}
 	}
 	return src, nil
 }
@@ -128,6 +148,7 @@ func (src *kpiSource) teamFigures(teamID uint64) TeamFigures {
 	return TeamFigures{
 		Total:       src.block(src.byTeam[teamID]),
 		ByKind:      src.byKind(src.byTeam[teamID]),
+		AdRoasPct:   src.adRoasPct(src.byTeam[teamID]),
 		SalesGrowth: src.growth[teamID],
 	}
 }
@@ -160,6 +181,18 @@ func (src *kpiSource) block(campaigns []Campaign) kpi.Block {
 	return kpi.Compute(s)
 }
 
+// adRoasPct is the ROAS of the campaigns of the advertising kinds alone
+// (SPEC §2 "Return on ad spend means ads"); null without their spend.
+func (src *kpiSource) adRoasPct(campaigns []Campaign) *float64 {
+	var s kpi.Sums
+	for _, c := range campaigns {
+		if slices.Contains(AdKinds, c.Kind) {
+			s.Add(src.sums[c.ID])
+		}
+	}
+	return kpi.RoasPct(s)
+}
+
 // byKind groups campaigns by kind; a kind without campaigns is absent.
 func (src *kpiSource) byKind(campaigns []Campaign) map[Kind]kpi.Block {
 	groups := map[Kind][]Campaign{}
@@ -186,7 +219,7 @@ func (s *Store) CampaignKPIs(ctx context.Context, actor Actor, id uint64, q KPIQ
 	if err != nil {
 		return nil, err
 	}
-	return cachedKPIs(s, stamp, q.cacheKey("campaign", id, today), func() (*CampaignKPIs, error) {
+	return cachedKPIs(s, t.ID, stamp, q.cacheKey("campaign", id, today), func() (*CampaignKPIs, error) {
 		statuses := defaultStatuses(q.Statuses, Statuses)
 		var program Program
 		if err := first(tx, &program, t.ProgramID); err != nil {
@@ -214,7 +247,7 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 	}
 	today := s.today()
 	key := q.cacheKey("team", id, today)
-	return cachedKPIs(s, stamp, key, func() (*TeamKPIs, error) {
+	return cachedKPIs(s, id, stamp, key, func() (*TeamKPIs, error) {
 		statuses := defaultStatuses(q.Statuses, Statuses)
 		var program Program
 		if err := first(tx, &program, t.ProgramID); err != nil {
@@ -225,9 +258,9 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 			// program are computed at once; this team's is then kept unless
 			// a write moved its stamp meanwhile.
 			// A pass that failed leaves this team to be computed alone.
-			if err := s.fillProgramTeamKPIs(tx, &program, today); err != nil {
+			if err := s.fillProgramTeamKPIs(tx, &program, today, q.Lang); err != nil {
 				slog.Warn("program KPI pass", "program", program.ID, "err", err)
-			} else if answer, ok := keptKPIs[TeamKPIs](s, key, stamp); ok {
+			} else if answer, ok := keptKPIs[TeamKPIs](s, key, id, stamp); ok {
 				return answer, nil
 			}
 		}
@@ -235,12 +268,17 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 		if err != nil {
 			return nil, err
 		}
-		return &TeamKPIs{TeamID: id, CountedStatuses: statuses, TeamFigures: src.teamFigures(id)}, nil
+		targets, err := TeamTargets(tx, []uint64{id}, today)
+		if err != nil {
+			return nil, err
+		}
+		return &TeamKPIs{TeamID: id, CountedStatuses: statuses, TeamFigures: src.teamFigures(id), Targets: nonNil(targets[id])}, nil
 	})
 }
 
 // isDefault reports whether q asks for nothing but the defaults.
 func (q KPIQuery) isDefault() bool {
+	// Lang only changes the words of the answer, not what is counted.
 	return len(q.Statuses) == 0 && q.Windows == nil && q.From.IsZero() && q.To.IsZero() && len(q.Kinds) == 0
 }
 

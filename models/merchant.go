@@ -26,12 +26,23 @@ func (in MerchantInput) apply(m *Merchant) {
 	set(&m.Category, in.Category)
 	set(&m.Region, in.Region)
 	set(&m.SmartStoreURL, in.SmartStoreURL)
+	m.SmartStoreURL = normalizeStoreURL(m.SmartStoreURL)
 	if in.HasOfflineStore != nil {
 		m.HasOfflineStore = *in.HasOfflineStore
 	}
 	if in.OwnerUserID != nil {
 		m.OwnerUserID = *in.OwnerUserID
 	}
+}
+
+// normalizeStoreURL accepts a store address as people type it
+// ("smartstore.naver.com/idogonggam"): without a scheme, https:// is meant.
+// Anything with another scheme is left for validate to refuse.
+func normalizeStoreURL(s string) string {
+	if s == "" || strings.Contains(s, "://") {
+		return s
+	}
+	return "https://" + s
 }
 
 func (m *Merchant) validate(tx *gorm.DB) error {

@@ -94,6 +94,9 @@ func (s *Store) UpsertMetric(ctx context.Context, actor Actor, campaignID uint64
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		var existing MetricEntry
 		err = tx.Where("campaign_id = ? AND date = ?", campaignID, *in.Date).First(&existing).Error
 		switch {
@@ -111,6 +114,9 @@ func (s *Store) UpsertMetric(ctx context.Context, actor Actor, campaignID uint64
 			return []audit{{action: "create", entity: "metric", entityID: entry.ID, programID: t.ProgramID, after: entry}}, nil
 		case err != nil:
 			return nil, fmt.Errorf("find entry: %w", err)
+		}
+		if err := checkMetricNotLocked(tx, t.ProgramID, c.Kind, &existing); err != nil {
+			return nil, err
 		}
 		before := existing
 		if err := updateMetric(tx, rel, c, &existing, in, s.today()); err != nil {
@@ -177,6 +183,9 @@ func (s *Store) UpdateMetric(ctx context.Context, actor Actor, id uint64, in Met
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
+		if err := checkMetricWritable(tx, t, c, m); err != nil {
+			return nil, err
+		}
 		before := *m
 		if err := updateMetric(tx, rel, c, m, in, s.today()); err != nil {
 			return nil, err
@@ -190,11 +199,14 @@ func (s *Store) UpdateMetric(ctx context.Context, actor Actor, id uint64, in Met
 // DeleteMetric removes an entry.
 func (s *Store) DeleteMetric(ctx context.Context, actor Actor, id uint64) error {
 	return s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
-		m, _, t, rel, err := loadMetric(tx, actor, id)
+		m, c, t, rel, err := loadMetric(tx, actor, id)
 		if err != nil {
 			return nil, err
 		}
 		if err := allow(rel, rel.canEditWork()); err != nil {
+			return nil, err
+		}
+		if err := checkMetricWritable(tx, t, c, m); err != nil {
 			return nil, err
 		}
 		if err := m.review().canDelete(rel); err != nil {
@@ -215,8 +227,11 @@ func (s *Store) DeleteMetric(ctx context.Context, actor Actor, id uint64) error 
 func (s *Store) TransitionMetric(ctx context.Context, actor Actor, id uint64, action, note string, version *int64) (*MetricEntry, error) {
 	var out *MetricEntry
 	err := s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
-		m, _, t, rel, err := loadMetric(tx, actor, id)
+		m, c, t, rel, err := loadMetric(tx, actor, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkMetricWritable(tx, t, c, m); err != nil {
 			return nil, err
 		}
 		if err := checkVersion(version, m.Version); err != nil {

@@ -102,6 +102,9 @@ func (s *Store) UpdateProgram(ctx context.Context, actor Actor, id uint64, in Pr
 			return nil, err
 		}
 		before := p
+		if err := checkReopening(before.Status, in.Status); err != nil {
+			return nil, err
+		}
 		in.apply(&p)
 		if err := p.validate(); err != nil {
 			return nil, err
@@ -128,6 +131,9 @@ func (s *Store) DeleteProgram(ctx context.Context, actor Actor, id uint64) error
 		}
 		if err := allow(rel, rel.canAdminister()); err != nil {
 			return nil, err
+		}
+		if p.Status == ProgramClosed {
+			return nil, errProgramClosed()
 		}
 		var teams int64
 		if err := tx.Model(&Team{}).Where("program_id = ?", id).Count(&teams).Error; err != nil {

@@ -20,6 +20,8 @@ type TeamReport struct {
 	TeamName     string `json:"team_name"`
 	MerchantName string `json:"merchant_name"`
 	TeamFigures
+	// Targets are measured by the report's default counting whatever its filters.
+	Targets []Target `json:"targets"`
 }
 
 // SeriesPoint is one day of spend and revenue over the whole program.
@@ -45,22 +47,31 @@ type ProgramReport struct {
 	Filters         ReportFilters      `json:"filters"`
 	Totals          kpi.Block          `json:"totals"`
 	ByKind          map[Kind]kpi.Block `json:"by_kind"`
+	// AdRoasPct is the program's revenue ÷ spend × 100 over search_ad and
+	// shopping_ad only; the totals' roas_pct also divides revenue no ad bought.
+	AdRoasPct *float64 `json:"ad_roas_pct"`
 	ProgramGrowth
-	Teams      []TeamReport  `json:"teams"`
-	Series     []SeriesPoint `json:"series"`
-	Highlights []string      `json:"highlights"`
+	TargetSummary TargetSummary `json:"target_summary"`
+	Teams         []TeamReport  `json:"teams"`
+	Series        []SeriesPoint `json:"series"`
+	Highlights    []string      `json:"highlights"`
 }
 
 // ProgramReport computes the city's report of a program: approved results
 // only by default, every team, with highlights in lang (ko or en).
 func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64, q KPIQuery, lang string) (*ProgramReport, error) {
+	return s.programReport(s.db.WithContext(ctx), actor, programID, q, lang)
+}
+
+// programReport is ProgramReport inside tx (a publication freezes it in the
+// transaction that locks what it published).
+func (s *Store) programReport(tx *gorm.DB, actor Actor, programID uint64, q KPIQuery, lang string) (*ProgramReport, error) {
 	if lang == "" {
 		lang = LocaleKo
 	}
 	if lang != LocaleKo && lang != LocaleEn {
 		return nil, Invalid("lang", "must be ko or en")
 	}
-	tx := s.db.WithContext(ctx)
 	program, rel, err := loadProgram(tx, actor, programID)
 	if err != nil {
 		return nil, err
@@ -69,9 +80,12 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 		return nil, err
 	}
 	statuses := defaultStatuses(q.Statuses, []Status{StatusApproved})
+	q.Lang = lang
 
 	var teams []Team
-	if err := tx.Where("program_id = ?", programID).Order("id").Find(&teams).Error; err != nil {
+	// Comparison teams are not the program's: their sales only serve the
+	// difference-in-differences of the others.
+	if err := tx.Where("program_id = ? AND NOT comparison", programID).Order("id").Find(&teams).Error; err != nil {
 		return nil, fmt.Errorf("load teams: %w", err)
 	}
 	teamIDs := make([]uint64, len(teams))
@@ -93,6 +107,7 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 		Filters:         ReportFilters{Kinds: q.Kinds, Lang: lang},
 		Totals:          src.block(src.campaigns),
 		ByKind:          src.byKind(src.campaigns),
+		AdRoasPct:       src.adRoasPct(src.campaigns),
 		Teams:           make([]TeamReport, 0, len(teams)),
 	}
 	if report.Filters.Kinds == nil {
@@ -104,14 +119,22 @@ func (s *Store) ProgramReport(ctx context.Context, actor Actor, programID uint64
 	if !q.To.IsZero() {
 		report.Filters.To = ptr(q.To)
 	}
+	targets, err := TeamTargets(tx, teamIDs, s.today())
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range teams {
-		row := TeamReport{TeamID: t.ID, TeamName: t.Name, TeamFigures: src.teamFigures(t.ID)}
+		row := TeamReport{TeamID: t.ID, TeamName: t.Name, TeamFigures: src.teamFigures(t.ID), Targets: nonNil(targets[t.ID])}
+		for _, tg := range row.Targets {
+			report.TargetSummary.add(tg.Status)
+		}
 		if t.Merchant != nil {
 			row.MerchantName = t.Merchant.Name
 		}
 		report.Teams = append(report.Teams, row)
 	}
 	report.ProgramGrowth = programGrowth(report.Teams)
+	report.SalesGrowthMethods = programMethods(report.Teams, src.comparisons, lang)
 	if report.Series, err = programSeries(tx, programID, q, statuses); err != nil {
 		return nil, err
 	}
@@ -155,6 +178,8 @@ type ProgramGrowth struct {
 	SalesGrowthPct *float64 `json:"sales_growth_pct"`
 	SalesBeforeKRW int64    `json:"sales_before_krw"`
 	SalesAfterKRW  int64    `json:"sales_after_krw"`
+	// SalesGrowthMethods add up the participating teams (SPEC §10.2).
+	SalesGrowthMethods *GrowthMethods `json:"sales_growth_methods"`
 }
 
 func programGrowth(teams []TeamReport) ProgramGrowth {
@@ -207,7 +232,7 @@ func highlights(teams []TeamReport, campaigns map[uint64][]Campaign, lang string
 		}
 		if t.SalesGrowthPct != nil && len(campaigns[t.TeamID]) > 0 {
 			basis := kindNames[lang][firstCampaign(campaigns[t.TeamID]).Kind]
-			consider(candidate{*t.SalesGrowthPct, growthSentence(name, basis, *t.SalesGrowthPct, lang)})
+			consider(candidate{*t.SalesGrowthPct, growthSentence(name, basis, *t.SalesGrowthPct, lang) + otherMethods(t.SalesGrowthMethods, lang)})
 		}
 		for _, k := range SortedKinds(t.ByKind) {
 			if roas := t.ByKind[k].RoasPct; roas != nil {
@@ -250,6 +275,36 @@ func growthSentence(name, basis string, pct float64, lang string) string {
 		dir = "감소"
 	}
 	return fmt.Sprintf("%s: %s 시작 이전 같은 기간 대비 매출 %s%% %s", name, basis, FormatPct(math.Abs(pct)), dir)
+}
+
+// otherMethods is " (…)" naming every other growth method that has a value,
+// so that a growth claim is never read alone (SPEC §10.2); "" when none has.
+func otherMethods(m *GrowthMethods, lang string) string {
+	if m == nil {
+		return ""
+	}
+	labels := map[string][3]string{
+		LocaleKo: {"전년 동기 대비", "계절 조정", "비교군 대비"},
+		LocaleEn: {"same period last year", "seasonally adjusted", "vs. comparison"},
+	}[lang]
+	var parts []string
+	if v := m.SamePeriodLastYear.ValuePct; v != nil {
+		parts = append(parts, labels[0]+" "+FormatPct(*v)+"%")
+	}
+	if v := m.SeasonallyAdjusted.ValuePct; v != nil {
+		parts = append(parts, labels[1]+" "+FormatPct(*v)+"%")
+	}
+	if v := m.DiffInDiff.ValuePct; v != nil {
+		sign := ""
+		if FormatPct(*v)[0] != '-' {
+			sign = "+"
+		}
+		parts = append(parts, labels[2]+" "+sign+FormatPct(*v)+"%p")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 func roasSentence(name, basis string, roas float64, lang string) string {

@@ -95,6 +95,9 @@ func (s *Store) CreateSales(ctx context.Context, actor Actor, teamID uint64, in 
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		in.apply(&r)
 		if err := r.validate(s.today()); err != nil {
 			return nil, err
@@ -127,8 +130,12 @@ func loadSales(tx *gorm.DB, actor Actor, id uint64) (*SalesRecord, *Team, relati
 
 // GetSales loads a sales record the actor may read.
 func (s *Store) GetSales(ctx context.Context, actor Actor, id uint64) (*SalesRecord, error) {
-	r, _, _, err := loadSales(s.db.WithContext(ctx), actor, id)
-	return r, err
+	tx := s.db.WithContext(ctx)
+	r, _, _, err := loadSales(tx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return r, fillConfirmers(tx, []*SalesRecord{r})
 }
 
 // SalesFilter narrows ListSales.
@@ -147,7 +154,15 @@ func (s *Store) ListSales(ctx context.Context, actor Actor, teamID uint64, f Sal
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
 	}
-	return paginate(q, "id", f.ListOptions, func(r SalesRecord) uint64 { return r.ID })
+	page, err := paginate(q, "id", f.ListOptions, func(r SalesRecord) uint64 { return r.ID })
+	if err != nil {
+		return page, err
+	}
+	ptrs := make([]*SalesRecord, len(page.Items))
+	for i := range page.Items {
+		ptrs[i] = &page.Items[i]
+	}
+	return page, fillConfirmers(tx, ptrs)
 }
 
 // UpdateSales changes a sales record; version is required. A change clears
@@ -165,6 +180,9 @@ func (s *Store) UpdateSales(ctx context.Context, actor Actor, id uint64, in Sale
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
+		if err := checkSalesWritable(tx, t, r); err != nil {
+			return nil, err
+		}
 		if err := checkVersion(in.Version, r.Version); err != nil {
 			return nil, err
 		}
@@ -178,7 +196,10 @@ func (s *Store) UpdateSales(ctx context.Context, actor Actor, id uint64, in Sale
 		out = r
 		return []audit{{action: "update", entity: "sales", entityID: r.ID, programID: t.ProgramID, before: before, after: r}}, nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, fillConfirmers(s.db.WithContext(ctx), []*SalesRecord{out})
 }
 
 // edit changes a stored record under SPEC §3's edit rules (approved records
@@ -215,6 +236,9 @@ func (s *Store) DeleteSales(ctx context.Context, actor Actor, id uint64) error {
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
+		if err := checkSalesWritable(tx, t, r); err != nil {
+			return nil, err
+		}
 		if err := r.review().canDelete(rel); err != nil {
 			return nil, err
 		}
@@ -236,6 +260,9 @@ func (s *Store) TransitionSales(ctx context.Context, actor Actor, id uint64, act
 		if err != nil {
 			return nil, err
 		}
+		if err := checkSalesWritable(tx, t, r); err != nil {
+			return nil, err
+		}
 		if err := checkVersion(version, r.Version); err != nil {
 			return nil, err
 		}
@@ -249,6 +276,10 @@ func (s *Store) TransitionSales(ctx context.Context, actor Actor, id uint64, act
 			}
 			r.ConfirmedBy, r.ConfirmedAt = ptr(actor.UserID), timePtr(nowUTC())
 			r.Version++
+		} else if action == ActionDispute {
+			if err := r.dispute(rel, actor, note); err != nil {
+				return nil, err
+			}
 		} else if err := r.review().transition(rel, actor, action, note); err != nil {
 			return nil, err
 		}
@@ -256,7 +287,11 @@ func (s *Store) TransitionSales(ctx context.Context, actor Actor, id uint64, act
 			return nil, err
 		}
 		out = r
+		// (the audit keeps ids only: the name is filled after the write)
 		return []audit{{action: action, entity: "sales", entityID: r.ID, programID: t.ProgramID, before: before, after: r}}, nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, fillConfirmers(s.db.WithContext(ctx), []*SalesRecord{out})
 }

@@ -43,34 +43,43 @@ func teamWindows(campaigns []Campaign, teamIDs []uint64, explicit *kpi.Windows, 
 	return out
 }
 
-// windowsPerQuery bounds the teams of one sales query: thirteen bound values
-// each stay under SQLite's (32766) and PostgreSQL's (65535) limits.
+// windowsPerQuery bounds the windows of one sales query: fourteen bound
+// values each stay under SQLite's (32766) and PostgreSQL's (65535) limits.
 const windowsPerQuery = 2000
 
-// salesGrowth computes each team's sales growth over its windows, counting
-// sales records of the given statuses, exactly as kpi.SalesGrowth would from
-// every record, without reading every record: a one-day record (the usual
-// daily figure) lies wholly inside or outside a window, so the database adds
-// up the windows' whole months from sales_month_sums and only the days at
-// their ragged ends from the records; the few records spanning several days
-// come back to be prorated exactly (kpi.ProratedSales). A program of a
-// thousand teams with a year of daily records reads a few dozen rows a team.
-func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status) (map[uint64]SalesGrowth, error) {
-	teamIDs := make([]uint64, 0, len(windows))
-	for id := range windows {
-		teamIDs = append(teamIDs, id)
+// salesJob asks for one team's sales over one pair of windows; key names
+// the answer (several jobs may ask about one team: last year's windows, a
+// comparison team over another team's windows).
+type salesJob struct {
+	key    int
+	teamID uint64
+	w      kpi.Windows
+}
+
+// salesTotals are the exact sales over a job's before and after windows.
+type salesTotals struct{ before, after *big.Rat }
+
+// salesSums computes each job's exact sales over its windows, counting
+// sales records of the given statuses, exactly as kpi.ProratedSales would
+// from every record, without reading every record: a one-day record (the
+// usual daily figure) lies wholly inside or outside a window, so the
+// database adds up the windows' whole months from sales_month_sums and only
+// the days at their ragged ends from the records; the few records spanning
+// several days come back to be prorated exactly (kpi.ProratedSales). A
+// program of a thousand teams with a year of daily records reads a few
+// dozen rows a team.
+func salesSums(tx *gorm.DB, jobs []salesJob, statuses []Status) (map[int]salesTotals, error) {
+	sums := make(map[int]salesTotals, len(jobs))
+	byKey := make(map[int]salesJob, len(jobs))
+	for _, j := range jobs {
+		sums[j.key] = salesTotals{new(big.Rat), new(big.Rat)}
+		byKey[j.key] = j
 	}
-	slices.Sort(teamIDs)
-	type totals struct{ before, after *big.Rat }
-	sums := make(map[uint64]totals, len(teamIDs))
-	for _, id := range teamIDs {
-		sums[id] = totals{new(big.Rat), new(big.Rat)}
-	}
-	for chunk := range slices.Chunk(teamIDs, windowsPerQuery) {
+	for chunk := range slices.Chunk(jobs, windowsPerQuery) {
 		// The windows' values are bound by position in the CTE that
 		// windowsCTE writes with them; everything else is bound by name
 		// (gorm's NamedExpr takes the positional values first).
-		with, args := windowsCTE(database.DialectOf(tx), chunk, windows)
+		with, args := windowsCTE(database.DialectOf(tx), chunk)
 		// One-day records inside the window from … to: its whole months'
 		// sums and the days before the first and after the last whole month.
 		days := func(w string) string {
@@ -84,12 +93,12 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 						AND m.month <= w.` + w + `_month_to), 0) + ` + edge("_head") + ` + ` + edge("_tail")
 		}
 		var daily []struct {
-			TeamID     uint64
+			K          int
 			BeforeDays int64
 			AfterDays  int64
 			Spans      bool // has records of several days (idx_sales_records_spans)
 		}
-		err := tx.Clauses(dbresolver.Read).Raw(with+`SELECT w.team_id, `+days("b")+` AS before_days, `+days("a")+` AS after_days,
+		err := tx.Clauses(dbresolver.Read).Raw(with+`SELECT w.k, `+days("b")+` AS before_days, `+days("a")+` AS after_days,
 				EXISTS (SELECT 1 FROM sales_records s WHERE s.team_id = w.team_id AND s.status IN @statuses
 					AND s.period_start < s.period_end) AS spans FROM w`,
 			append(args, sql.Named("statuses", statuses))...).Find(&daily).Error
@@ -98,40 +107,34 @@ func salesGrowth(tx *gorm.DB, windows map[uint64]kpi.Windows, statuses []Status)
 		}
 		spans := false
 		for _, r := range daily {
-			sums[r.TeamID].before.Add(sums[r.TeamID].before, new(big.Rat).SetInt64(r.BeforeDays))
-			sums[r.TeamID].after.Add(sums[r.TeamID].after, new(big.Rat).SetInt64(r.AfterDays))
+			sums[r.K].before.Add(sums[r.K].before, new(big.Rat).SetInt64(r.BeforeDays))
+			sums[r.K].after.Add(sums[r.K].after, new(big.Rat).SetInt64(r.AfterDays))
 			spans = spans || r.Spans
 		}
 		if !spans {
 			continue // one-day records lie wholly inside a window or outside it
 		}
 		var spanning []struct {
-			TeamID      uint64
+			K           int
 			PeriodStart civil.Date
 			PeriodEnd   civil.Date
 			SalesKRW    int64
 		}
-		err = tx.Clauses(dbresolver.Read).Raw(with+`SELECT s.team_id, s.period_start, s.period_end, s.sales_krw
+		err = tx.Clauses(dbresolver.Read).Raw(with+`SELECT w.k, s.period_start, s.period_end, s.sales_krw
 			FROM w JOIN sales_records s ON s.team_id = w.team_id
 			WHERE s.status IN @statuses AND s.period_start < s.period_end
-			ORDER BY s.team_id, s.period_start`, append(args, sql.Named("statuses", statuses))...).Find(&spanning).Error
+			ORDER BY w.k, s.period_start`, append(args, sql.Named("statuses", statuses))...).Find(&spanning).Error
 		if err != nil {
 			return nil, fmt.Errorf("load sales records of several days: %w", err)
 		}
 		for _, r := range spanning {
 			rec := []kpi.SalesRecord{{Start: r.PeriodStart, End: r.PeriodEnd, SalesKRW: r.SalesKRW}}
-			w := windows[r.TeamID]
-			sums[r.TeamID].before.Add(sums[r.TeamID].before, kpi.ProratedSales(rec, w.BeforeFrom, w.BeforeTo))
-			sums[r.TeamID].after.Add(sums[r.TeamID].after, kpi.ProratedSales(rec, w.AfterFrom, w.AfterTo))
+			w := byKey[r.K].w
+			sums[r.K].before.Add(sums[r.K].before, kpi.ProratedSales(rec, w.BeforeFrom, w.BeforeTo))
+			sums[r.K].after.Add(sums[r.K].after, kpi.ProratedSales(rec, w.AfterFrom, w.AfterTo))
 		}
 	}
-	out := make(map[uint64]SalesGrowth, len(teamIDs))
-	for _, id := range teamIDs {
-		w := windows[id]
-		g := kpi.GrowthOf(sums[id].before, sums[id].after)
-		out[id] = SalesGrowth{SalesGrowthPct: g.Pct, SalesBeforeKRW: ptr(g.BeforeKRW), SalesAfterKRW: ptr(g.AfterKRW), Windows: &w}
-	}
-	return out, nil
+	return sums, nil
 }
 
 // monthSplit cuts the window [from,to] into its whole calendar months
@@ -168,19 +171,19 @@ func splitMonths(from, to civil.Date) monthSplit {
 	}
 }
 
-// windowsCTE is "WITH w(team_id, …) AS (VALUES …)" for the teams: each
+// windowsCTE is "WITH w(k, team_id, …) AS (VALUES …)" for the jobs: each
 // window split into whole months and ragged ends, with its bound values.
 // PostgreSQL needs the values' types spelled out; SQLite compares its ISO
 // date text as it is.
-func windowsCTE(dialect database.Dialect, teamIDs []uint64, windows map[uint64]kpi.Windows) (string, []any) {
-	const cols = 13
+func windowsCTE(dialect database.Dialect, jobs []salesJob) (string, []any) {
+	const cols = 14
 	cast := func(v, typ string) string {
 		if dialect == database.Postgres {
 			return "CAST(" + v + " AS " + typ + ")"
 		}
 		return v
 	}
-	row := "(" + cast("?", "BIGINT")
+	row := "(" + cast("?", "BIGINT") + ", " + cast("?", "BIGINT")
 	for range 2 {
 		row += ", " + cast("?", "TEXT") + ", " + cast("?", "TEXT")
 		for range 4 {
@@ -189,17 +192,17 @@ func windowsCTE(dialect database.Dialect, teamIDs []uint64, windows map[uint64]k
 	}
 	row += ")"
 	var b strings.Builder
-	b.WriteString(`WITH w (team_id, b_month_from, b_month_to, b_head_from, b_head_to, b_tail_from, b_tail_to,
+	b.WriteString(`WITH w (k, team_id, b_month_from, b_month_to, b_head_from, b_head_to, b_tail_from, b_tail_to,
 		a_month_from, a_month_to, a_head_from, a_head_to, a_tail_from, a_tail_to) AS (VALUES `)
-	args := make([]any, 0, cols*len(teamIDs))
-	for i, id := range teamIDs {
+	args := make([]any, 0, cols*len(jobs))
+	for i, j := range jobs {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(row)
-		w := windows[id]
+		w := j.w
 		before, after := splitMonths(w.BeforeFrom, w.BeforeTo), splitMonths(w.AfterFrom, w.AfterTo)
-		args = append(args, id,
+		args = append(args, j.key, j.teamID,
 			before.monthFrom, before.monthTo, before.headFrom, before.headTo, before.tailFrom, before.tailTo,
 			after.monthFrom, after.monthTo, after.headFrom, after.headTo, after.tailFrom, after.tailTo)
 	}

@@ -23,6 +23,9 @@ type Store struct {
 	loginLimits LoginLimits
 	// kpis keeps KPI answers while their team's data stands (kpicache.go).
 	kpis *kpiCache
+	// sources holds what SPEC §14 needs: the key that seals SearchAd keys,
+	// the SearchAd client and the evidence bucket (sources.go).
+	sources sources
 }
 
 // NewStore wraps an open, migrated database.

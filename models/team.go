@@ -11,6 +11,7 @@ import (
 type TeamInput struct {
 	Name       *string
 	MerchantID *uint64
+	Comparison *bool // only on creation: a comparison team (SPEC §10.2)
 	Version    *int64
 }
 
@@ -20,6 +21,7 @@ func (in TeamInput) validate(tx *gorm.DB, creating bool) error {
 		p.Check(in.Name == nil, "name", "is required")
 		p.Check(in.MerchantID == nil, "merchant_id", "is required")
 	}
+	p.Check(!creating && in.Comparison != nil, "comparison", "is set only when the team is created")
 	if in.Name != nil {
 		checkText(p, "name", *in.Name, 200, true)
 	}
@@ -41,10 +43,13 @@ func (s *Store) CreateTeam(ctx context.Context, actor Actor, programID uint64, i
 		if err := allow(rel, rel.canManageTeams()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, programID); err != nil {
+			return nil, err
+		}
 		if err := in.validate(tx, true); err != nil {
 			return nil, err
 		}
-		t = Team{ProgramID: programID, Name: strings.TrimSpace(*in.Name), MerchantID: *in.MerchantID, Version: 1}
+		t = Team{ProgramID: programID, Name: strings.TrimSpace(*in.Name), MerchantID: *in.MerchantID, Comparison: deref(in.Comparison, false), Version: 1}
 		if err := tx.Create(&t).Error; err != nil {
 			return nil, err
 		}
@@ -159,6 +164,9 @@ func (s *Store) UpdateTeam(ctx context.Context, actor Actor, id uint64, in TeamI
 		if err := allow(rel, rel.canManageTeams()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		if err := checkVersion(in.Version, t.Version); err != nil {
 			return nil, err
 		}
@@ -195,6 +203,9 @@ func (s *Store) DeleteTeam(ctx context.Context, actor Actor, id uint64) error {
 		if err := allow(rel, rel.canManageTeams()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		var campaigns, sales int64
 		if err := tx.Model(&Campaign{}).Where("team_id = ?", id).Count(&campaigns).Error; err != nil {
 			return nil, err
@@ -205,7 +216,9 @@ func (s *Store) DeleteTeam(ctx context.Context, actor Actor, id uint64) error {
 		if campaigns+sales > 0 {
 			return nil, Conflict("has_dependents", "the team still has %d campaigns and %d sales records; delete them first", campaigns, sales)
 		}
-		for _, child := range []any{&TeamMember{}, &Comment{}, &Evaluation{}} {
+		// Targets go first, explicitly: their trigger moves the team's stamp, which a
+		// cascade from the team's own delete would try after the team is gone.
+		for _, child := range []any{&Target{}, &TeamMember{}, &Comment{}, &Evaluation{}, &PeerReview{}, &MerchantRating{}} {
 			if err := tx.Where("team_id = ?", id).Delete(child).Error; err != nil {
 				return nil, err
 			}
@@ -231,7 +244,12 @@ func (s *Store) AddMember(ctx context.Context, actor Actor, teamID, userID uint6
 		if err := allow(rel, rel.canManageTeams()); err != nil {
 			return nil, err
 		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
+			return nil, err
+		}
 		p := Problems{}
+		// A comparison team is a merchant outside the program: no students.
+		p.Check(t.Comparison, "user_id", "a comparison team has no members")
 		p.Check(role != MemberLeader && role != MemberMember, "role", "must be leader or member")
 		var u User
 		if err := first(tx, &u, userID); err != nil {
@@ -262,6 +280,9 @@ func (s *Store) RemoveMember(ctx context.Context, actor Actor, teamID, userID ui
 			return nil, err
 		}
 		if err := allow(rel, rel.canManageTeams()); err != nil {
+			return nil, err
+		}
+		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
 			return nil, err
 		}
 		var m TeamMember

@@ -47,6 +47,10 @@ const (
 // Kinds in the order SPEC §1 lists them.
 var Kinds = []Kind{KindSearchAd, KindShoppingAd, KindLiveCommerce, KindSmartStore, KindShortClip, KindSNS}
 
+// AdKinds are the kinds whose revenue an ad bought: a team's or program's
+// ad_roas_pct divides their revenue by their spend only (SPEC §2).
+var AdKinds = []Kind{KindSearchAd, KindShoppingAd}
+
 // Program statuses.
 const (
 	ProgramPlanning = "planning"

@@ -45,6 +45,9 @@ func startServer(o options, b *backend, instance int) (*server, time.Duration, e
 		"DATABASE_URL="+b.databaseURL,
 		"NALGAE_ENV=production",
 		"JWT_SECRET=nalgae-bench-secret-0123456789abcdef-0123456789",
+		// Production refuses to start without the key that seals SearchAd
+		// keys; the bench links none (32 zero bytes, base64).
+		"NALGAE_SECRET_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 		"NALGAE_LOGIN_RATE=100000",
 		"NALGAE_LOG_FORMAT=json",
 	)

@@ -49,6 +49,14 @@ func serve(cfg config, args []string) error {
 		slog.Warn(cfg.secretWarning)
 	}
 	tuneGC()
+	sources, err := loadSources(context.Background(), cfg)
+	if err != nil {
+		return err
+	}
+	defer sources.bucket.Close()
+	for _, note := range sources.keyNotes {
+		slog.Warn(note)
+	}
 	db, err := openDB(cfg)
 	if err != nil {
 		return err
@@ -60,6 +68,7 @@ func serve(cfg config, args []string) error {
 	}
 	store := models.NewStore(db)
 	store.SetLoginLimits(models.LoginLimits{IPFailures: cfg.loginIPFailures})
+	sources.apply(store)
 	srv := api.New(api.Config{
 		Store:          store,
 		Tokens:         tokens,
@@ -67,6 +76,7 @@ func serve(cfg config, args []string) error {
 		LoginPerMinute: cfg.loginRate,
 		TrustProxy:     cfg.trustProxy,
 		SecureCookies:  cfg.secureCookies,
+		MetricsToken:   cfg.metricsToken,
 	})
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
@@ -77,6 +87,7 @@ func serve(cfg config, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	sources.startNightly(ctx, store)
 	// Listen before logging, so that the log names the real address (port 0
 	// picks a free one: tests start several instances that way).
 	ln, err := net.Listen("tcp", *addr)

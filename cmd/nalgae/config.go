@@ -31,6 +31,8 @@ type config struct {
 	// loginIPFailures is how many failed logins one client address may
 	// have in 15 minutes (the per-account bar is 10); 0 is the default.
 	loginIPFailures int
+	// metricsToken guards /metrics when set (metrics_token.go).
+	metricsToken string
 }
 
 // httpTimeouts bound slow clients and the drain on shutdown.
@@ -50,6 +52,9 @@ func loadConfig() (config, error) {
 		secureCookies: envBool("NALGAE_SECURE_COOKIES"),
 	}
 	if err := c.loadOps(); err != nil {
+		return c, err
+	}
+	if err := c.loadMetricsToken(); err != nil {
 		return c, err
 	}
 	if c.env != "development" && c.env != "production" {

@@ -74,6 +74,9 @@ func TestComposeProfiles(t *testing.T) {
 		if !strings.Contains(app.Environment["JWT_SECRET"], "JWT_SECRET:?") {
 			t.Errorf("%s: JWT_SECRET %q, want it required from the environment", name, app.Environment["JWT_SECRET"])
 		}
+		if app.Environment["NALGAE_METRICS_TOKEN"] != "${NALGAE_METRICS_TOKEN:-}" {
+			t.Errorf("%s: NALGAE_METRICS_TOKEN %q, want it passed from the environment (unset: /metrics open)", name, app.Environment["NALGAE_METRICS_TOKEN"])
+		}
 		if app.Environment["NALGAE_ENV"] != "production" || len(app.Ports) == 0 {
 			t.Errorf("%s: environment %v ports %v", name, app.Environment, app.Ports)
 		}

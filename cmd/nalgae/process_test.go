@@ -79,7 +79,8 @@ func startServe(t *testing.T, name, databaseURL string, extraEnv ...string) *pro
 	t.Helper()
 	cmd := exec.Command(binary(t), "serve", "--addr", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "JWT_SECRET="+testJWTSecret,
-		"NALGAE_ENV=production", "NALGAE_LOG_FORMAT=json")
+		"NALGAE_ENV=production", "NALGAE_LOG_FORMAT=json",
+		"NALGAE_SECRET_KEY=WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo=", "NALGAE_BLOB_URL=file://"+filepath.ToSlash(t.TempDir()))
 	cmd.Env = append(cmd.Env, extraEnv...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

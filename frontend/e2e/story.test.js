@@ -18,7 +18,7 @@ function seoulDate(offsetDays = 0) {
 async function logDay(page, { date, spend, impressions, clicks, conversions, revenue }) {
   const form = page.getByTestId('log-today')
   const field = (key) => form.getByLabel(msg(ko, 'metrics.fields.' + key), { exact: true })
-  if (date) await form.getByLabel(msg(ko, 'metrics.date')).fill(date)
+  if (date) await form.getByLabel(new RegExp('^' + msg(ko, 'metrics.date') + '[\\s*]*$')).fill(date)
   await field('spend_krw').fill(String(spend))
   await field('impressions').fill(String(impressions))
   await field('clicks').fill(String(clicks))
@@ -50,7 +50,9 @@ e2e('a day logged by the student, approved by the professor, counts in the city 
   await student.getByRole('link', { name: CAMPAIGN }).click()
   await expectText(student.getByTestId('campaign-name'), CAMPAIGN)
   await expectText(student.getByTestId('log-today').locator('h2'), msg(ko, 'metrics.logTitle'))
-  assert.equal(await student.getByTestId('metric-date').inputValue(), today, 'the quick form starts on today (Seoul)')
+  assert.equal(await student.getByTestId('metric-date').inputValue(), yesterday, 'ad results start on yesterday (Seoul): ad consoles settle the day after')
+  await student.getByTestId('date-preset-today').click()
+  assert.equal(await student.getByTestId('metric-date').inputValue(), today, 'the 오늘 preset')
 
   await logDay(student, { spend: 12345, impressions: 2345, clicks: 67, conversions: 3, revenue: 67890 })
   const todayRow = row(student, 'entries-table', today)

@@ -74,6 +74,12 @@ export function todayInSeoul(now = new Date()) {
   return seoulDay.format(now)
 }
 
+/** daysAgoInSeoul is the Seoul date n days before today. */
+export function daysAgoInSeoul(n, now = new Date()) {
+  const [y, m, d] = todayInSeoul(now).split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d - n)).toISOString().slice(0, 10)
+}
+
 /** formatDateTime shows an RFC 3339 timestamp in Seoul time, in the UI's
  * language. */
 export function formatDateTime(ts, locale = 'ko') {

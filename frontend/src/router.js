@@ -16,6 +16,7 @@ export const routes = [
   { path: '/programs/:programId(\\d+)', name: 'program', component: () => import('./pages/program/ProgramPage.vue'), props: true, meta: { roles: ['admin', 'professor'], title: 'program.title' } },
   { path: '/programs/:programId(\\d+)/review', name: 'review', component: () => import('./pages/review/ReviewPage.vue'), props: true, meta: { roles: ['admin', 'professor'], title: 'review.title' } },
   { path: '/programs/:programId(\\d+)/report', name: 'report', component: () => import('./pages/report/ReportPage.vue'), props: true, meta: { roles: ['admin', 'professor', 'city'], title: 'report.title' } },
+  { path: '/programs/:programId(\\d+)/grades', name: 'grades', component: () => import('./pages/grades/GradesPage.vue'), props: true, meta: { roles: ['admin', 'professor'], title: 'grades.title' } },
   { path: '/programs/:programId(\\d+)/setup', name: 'setup', component: () => import('./pages/setup/SetupPage.vue'), props: true, meta: { roles: ['admin', 'professor'], title: 'setup.title' } },
   { path: '/store', name: 'store', component: () => import('./pages/store/StorePage.vue'), meta: { roles: ['merchant', 'admin'], title: 'store.title' } },
   { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin-users/AdminUsersPage.vue'), meta: { roles: ['admin'], title: 'adminUsers.title' } },

@@ -54,7 +54,7 @@ func Compute(s Sums) Block {
 		Conversions: s.Conversions,
 		Viewers:     s.Viewers,
 
-		RoasPct:             ratio(s.RevenueKRW, s.SpendKRW, 100),
+		RoasPct:             RoasPct(s),
 		CtrPct:              ratio(s.Clicks, s.Impressions, 100),
 		CpcKRW:              ratio(s.SpendKRW, s.Clicks, 1),
 		CvrPct:              ratio(s.Conversions, s.Clicks, 100),
@@ -63,6 +63,13 @@ func Compute(s Sums) Block {
 		LiveConversionPct:   ratio(s.Conversions, s.Viewers, 100),
 		RevenuePerViewerKRW: ratio(s.RevenueKRW, s.Viewers, 1),
 	}
+}
+
+// RoasPct is the ROAS of a group's sums alone. It serves the ad ROAS of a
+// team or program (SPEC §2), which sums only the advertising kinds' entries:
+// live-commerce or store revenue was bought by no ad spend.
+func RoasPct(s Sums) *float64 {
+	return ratio(s.RevenueKRW, s.SpendKRW, 100)
 }
 
 // ratio is num/den*scale, or nil when den is zero: a missing denominator

@@ -18,6 +18,10 @@ var all = []*gormigrate.Migration{
 	kpiSums,
 	loginSecurity,
 	auditChain,
+	targets,
+	publications,
+	grades,
+	searchadAndEvidence,
 	pgSummaries,
 }
 

@@ -122,6 +122,7 @@ type World struct {
 	SalesDraft, SalesSubmitted *models.SalesRecord
 	Comment                    *models.Comment
 	Evaluation                 *models.Evaluation // visible to the team
+	Target                     *models.Target     // TeamA1's ROAS target on search ads
 }
 
 // Users lists the world's users by a short name.
@@ -234,6 +235,12 @@ func BuildWorld(t testing.TB, s *models.Store) *World {
 	visible := true
 	w.Evaluation, err = s.CreateEvaluation(ctx, models.Actor{UserID: w.Prof.ID, Role: models.RoleProfessor}, w.TeamA1.ID, models.EvaluationInput{
 		Scores: map[string]int{"planning": 15, "execution": 25, "results": 20, "collaboration": 18}, VisibleToTeam: &visible,
+	})
+	must(err)
+	kpiName, kind, goal := "roas_pct", "search_ad", 300.0
+	kindPtr := &kind
+	w.Target, err = s.CreateTarget(ctx, models.Actor{UserID: w.Student.ID, Role: models.RoleStudent}, w.TeamA1.ID, models.TargetInput{
+		KPI: &kpiName, Kind: &kindPtr, Target: &goal,
 	})
 	must(err)
 	return w

@@ -39,8 +39,8 @@ import (
 //     #,##0, percentages as fractions formatted 0.0%, days as dates.
 //   - Headers are Korean or English by the report's lang.
 
-// neutralize keeps a spreadsheet from running text as a formula.
-func neutralize(s string) string {
+// Neutralize keeps a spreadsheet from running text as a formula.
+func Neutralize(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
@@ -81,7 +81,13 @@ var teamColumns = []exportColumn{
 	{"클릭수", "Clicks", cellCount, func(t *models.TeamReport) any { return t.Total.Clicks }},
 	{"전환수", "Conversions", cellCount, func(t *models.TeamReport) any { return t.Total.Conversions }},
 	{"시청자수", "Viewers", cellCount, func(t *models.TeamReport) any { return t.Total.Viewers }},
-	{"광고수익률(%)", "ROAS (%)", cellPct, func(t *models.TeamReport) any { return t.Total.RoasPct }},
+	// A team's ROAS is its ad ROAS (search and shopping ads only, SPEC §2),
+	// followed by each kind's own, so that every highlight's figure is in
+	// the table; the total's ROAS, which divides revenue no ad bought, is
+	// not exported.
+	{"광고수익률(%)", "Ad ROAS (%)", cellPct, func(t *models.TeamReport) any { return t.AdRoasPct }},
+	kindRoasColumn(models.KindSearchAd), kindRoasColumn(models.KindShoppingAd), kindRoasColumn(models.KindLiveCommerce),
+	kindRoasColumn(models.KindSmartStore), kindRoasColumn(models.KindShortClip), kindRoasColumn(models.KindSNS),
 	{"클릭률(%)", "CTR (%)", cellPct, func(t *models.TeamReport) any { return t.Total.CtrPct }},
 	{"평균클릭비용(원)", "CPC (KRW)", cellWon, func(t *models.TeamReport) any { return t.Total.CpcKRW }},
 	{"전환율(%)", "CVR (%)", cellPct, func(t *models.TeamReport) any { return t.Total.CvrPct }},
@@ -104,6 +110,62 @@ var teamColumns = []exportColumn{
 	{"이후 기간 끝", "After to", cellDate, func(t *models.TeamReport) any {
 		return windowDate(t, func(w *kpi.Windows) civil.Date { return w.AfterTo })
 	}},
+	// One column per growth method (SPEC §10.2), the comparison in %p.
+	{"전후 비교 성장률(%)", "Before/after growth (%)", cellPct, method(func(m *models.GrowthMethods) *float64 { return m.BeforeAfter.ValuePct })},
+	{"전년 동기 대비(%)", "Same period last year (%)", cellPct, method(func(m *models.GrowthMethods) *float64 { return m.SamePeriodLastYear.ValuePct })},
+	{"계절 조정(%)", "Seasonally adjusted (%)", cellPct, method(func(m *models.GrowthMethods) *float64 { return m.SeasonallyAdjusted.ValuePct })},
+	{"비교군 대비(%p)", "Vs. comparison (%p)", cellPct, method(func(m *models.GrowthMethods) *float64 { return m.DiffInDiff.ValuePct })},
+	// The targets' attainment (SPEC §10.1): how many were met, and each.
+	{"목표 수", "Targets", cellCount, func(t *models.TeamReport) any { return int64(len(t.Targets)) }},
+	{"달성 목표 수", "Targets met", cellCount, func(t *models.TeamReport) any {
+		var n int64
+		for _, g := range t.Targets {
+			if g.Status == kpi.StatusMet {
+				n++
+			}
+		}
+		return n
+	}},
+	{"목표 달성률", "Target attainment", cellText, func(t *models.TeamReport) any {
+		parts := make([]string, 0, len(t.Targets))
+		for _, g := range t.Targets {
+			name := string(g.KPI)
+			if g.Kind != nil {
+				name += "[" + string(*g.Kind) + "]"
+			}
+			att := "—"
+			if g.AttainmentPct != nil {
+				att = models.FormatPct(*g.AttainmentPct) + "%"
+			}
+			parts = append(parts, name+" "+att+" ("+g.Status+")")
+		}
+		return strings.Join(parts, "; ")
+	}},
+}
+
+// method picks a growth method's value of a team row; none without windows.
+func method(pick func(*models.GrowthMethods) *float64) func(*models.TeamReport) any {
+	return func(t *models.TeamReport) any {
+		if t.SalesGrowthMethods == nil {
+			return (*float64)(nil)
+		}
+		return pick(t.SalesGrowthMethods)
+	}
+}
+
+// kindRoasColumn is one kind's ROAS in the team table; empty for a team
+// without campaigns of that kind or without their spend.
+func kindRoasColumn(k models.Kind) exportColumn {
+	return exportColumn{
+		models.KindName(models.LocaleKo, k) + " 광고수익률(%)", "ROAS on " + models.KindName(models.LocaleEn, k) + " (%)", cellPct,
+		func(t *models.TeamReport) any {
+			b, ok := t.ByKind[k]
+			if !ok {
+				return (*float64)(nil)
+			}
+			return b.RoasPct
+		},
+	}
 }
 
 func (c exportColumn) title(lang string) string {
@@ -117,7 +179,7 @@ func (c exportColumn) title(lang string) string {
 func csvCell(v any) string {
 	switch x := v.(type) {
 	case string:
-		return neutralize(x)
+		return Neutralize(x)
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case *int64:
@@ -186,7 +248,7 @@ func (s *sheetWriter) put(col int, kind cellKind, v any) {
 	var value any
 	switch x := v.(type) {
 	case string:
-		s.err = s.f.SetCellStr(s.sheet, cell, neutralize(x))
+		s.err = s.f.SetCellStr(s.sheet, cell, Neutralize(x))
 		return
 	case int64:
 		value = x
@@ -228,6 +290,9 @@ func (s *sheetWriter) line(texts ...string) {
 	s.row++
 }
 
+// roasLabel heads the ROAS row of the summary, whose total column is the ad ROAS.
+const roasLabel = "광고수익률"
+
 // kpiRows are the KPI block's figures with their labels.
 var kpiRows = []struct {
 	ko, en string
@@ -240,7 +305,7 @@ var kpiRows = []struct {
 	{"클릭수", "Clicks", cellCount, func(b *kpi.Block) any { return b.Clicks }},
 	{"전환수", "Conversions", cellCount, func(b *kpi.Block) any { return b.Conversions }},
 	{"시청자수", "Viewers", cellCount, func(b *kpi.Block) any { return b.Viewers }},
-	{"광고수익률", "ROAS", cellPct, func(b *kpi.Block) any { return b.RoasPct }},
+	{roasLabel, "ROAS", cellPct, func(b *kpi.Block) any { return b.RoasPct }},
 	{"클릭률", "CTR", cellPct, func(b *kpi.Block) any { return b.CtrPct }},
 	{"평균클릭비용(원)", "CPC (KRW)", cellWon, func(b *kpi.Block) any { return b.CpcKRW }},
 	{"전환율", "CVR", cellPct, func(b *kpi.Block) any { return b.CvrPct }},
@@ -254,10 +319,10 @@ var kpiRows = []struct {
 var reportWords = map[string]map[string]string{
 	models.LocaleKo: {"summary": "요약", "teams": "팀별", "daily": "일별", "report": "성과 보고서", "statuses": "집계 상태",
 		"period": "기간", "kinds": "캠페인 종류", "all": "전체", "kpi": "지표", "total": "전체 합계", "highlights": "주요 성과",
-		"date": "날짜", "spend": "광고비(원)", "revenue": "전환매출(원)", "roas": "광고수익률"},
+		"date": "날짜", "spend": "광고비(원)", "revenue": "전환매출(원)"},
 	models.LocaleEn: {"summary": "Summary", "teams": "Teams", "daily": "Daily", "report": "report", "statuses": "Counted statuses",
 		"period": "Period", "kinds": "Campaign kinds", "all": "all", "kpi": "KPI", "total": "Program total", "highlights": "Highlights",
-		"date": "Date", "spend": "Spend (KRW)", "revenue": "Revenue (KRW)", "roas": "ROAS"},
+		"date": "Date", "spend": "Spend (KRW)", "revenue": "Revenue (KRW)"},
 }
 
 // WriteReportXLSX writes the report as a workbook: a summary sheet (filters,
@@ -327,7 +392,13 @@ func WriteReportXLSX(w io.Writer, r *models.ProgramReport) (err error) {
 			label = kr.en
 		}
 		s.put(1, cellText, label)
-		s.put(2, kr.kind, kr.value(&r.Totals))
+		total := kr.value(&r.Totals)
+		if kr.ko == roasLabel {
+			// The program's ROAS is its ad ROAS (SPEC §2); the kinds'
+			// columns beside it keep their own.
+			total = r.AdRoasPct
+		}
+		s.put(2, kr.kind, total)
 		for i, k := range byKind {
 			b := r.ByKind[k]
 			s.put(3+i, kr.kind, kr.value(&b))
@@ -386,7 +457,11 @@ func WriteReportXLSX(w io.Writer, r *models.ProgramReport) (err error) {
 	if err := f.SetRowStyle(teams, 1, 1, bold); err != nil {
 		return err
 	}
-	if err := f.SetColWidth(teams, "A", "W", 14); err != nil {
+	lastCol, err := excelize.ColumnNumberToName(len(teamColumns))
+	if err != nil {
+		return err
+	}
+	if err := f.SetColWidth(teams, "A", lastCol, 14); err != nil {
 		return err
 	}
 
@@ -395,12 +470,13 @@ func WriteReportXLSX(w io.Writer, r *models.ProgramReport) (err error) {
 		return err
 	}
 	d := &sheetWriter{f: f, sheet: daily, row: 1, styles: styles}
-	d.line(words["date"], words["spend"], words["revenue"], words["roas"])
+	// No ROAS per day: the series sums every kind, and a ROAS of it would
+	// divide revenue no ad bought (SPEC §2).
+	d.line(words["date"], words["spend"], words["revenue"])
 	for _, p := range r.Series {
 		d.put(1, cellDate, p.Date)
 		d.put(2, cellWon, p.SpendKRW)
 		d.put(3, cellWon, p.RevenueKRW)
-		d.put(4, cellPct, kpi.Compute(kpi.Sums{SpendKRW: p.SpendKRW, RevenueKRW: p.RevenueKRW}).RoasPct)
 		d.row++
 	}
 	if d.err != nil {
@@ -409,7 +485,7 @@ func WriteReportXLSX(w io.Writer, r *models.ProgramReport) (err error) {
 	if err := f.SetRowStyle(daily, 1, 1, bold); err != nil {
 		return err
 	}
-	if err := f.SetColWidth(daily, "A", "D", 16); err != nil {
+	if err := f.SetColWidth(daily, "A", "C", 16); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)

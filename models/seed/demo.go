@@ -330,6 +330,7 @@ type demoSeeder struct {
 	program            *models.Program
 	teams              []*models.Team
 	leaders            []models.Actor
+	members            [][]*models.User
 	campaigns          [][]*models.Campaign
 	returned           *models.MetricEntry
 }
@@ -350,7 +351,144 @@ func (d *demoSeeder) run() error {
 			return fmt.Errorf("team %s: %w", team.merchant, err)
 		}
 	}
-	return d.feedback()
+	if err := d.honestClaims(); err != nil {
+		return err
+	}
+	if err := d.feedback(); err != nil {
+		return err
+	}
+	if err := d.grades(); err != nil {
+		return err
+	}
+	return d.consents()
+}
+
+// demoLastYear are monthly sales of a year before, for the teams that kept
+// them (by team index). 이도공감's are chosen so that its growth reads, by
+// SPEC §10.2's methods: 127% before/after; A₁ = October 2025 = 24,650,000:
+// +84.2% on the same period last year; B₁ = 1/31 of August 2025 (500,000) +
+// September 2025 (17,500,000) = 18,000,000: (45.4/24.65)/(20/18) − 1 =
+// +65.8% seasonally adjusted.
+var demoLastYear = map[int][]demoRecord{
+	0: {{"2025-08-01", "2025-08-31", 15_500_000}, {"2025-09-01", "2025-09-30", 17_500_000}, {"2025-10-01", "2025-10-31", 24_650_000}},
+	1: {{"2025-09-01", "2025-09-30", 15_100_000}, {"2025-10-01", "2025-10-31", 16_900_000}, {"2025-11-01", "2025-11-30", 18_200_000}},
+	3: {{"2025-09-01", "2025-09-30", 5_900_000}, {"2025-10-01", "2025-10-31", 6_400_000}, {"2025-11-01", "2025-11-30", 6_700_000}},
+}
+
+// demoComparisons are two merchants outside the program whose sales are
+// recorded the same way. Over 이도공감's windows they hold, pooled, 20,000,000
+// before (1/31 of August and all of September each) and 25,800,000 after:
+// +29%, so 이도공감's difference in differences is 127 − 29 = +98%p.
+var demoComparisons = []struct {
+	merchant, category, region string
+	records                    []demoRecord
+}{
+	{"해운대캠핑마트", "텐트/캠핑", "부산 해운대구", []demoRecord{
+		{"2026-06-01", "2026-06-30", 2_800_000}, {"2026-07-01", "2026-07-31", 3_000_000}, {"2026-08-01", "2026-08-31", 3_100_000},
+		{"2026-09-01", "2026-09-30", 9_900_000}, {"2026-10-01", "2026-10-31", 12_900_000}, {"2026-11-01", "2026-11-20", 7_100_000}}},
+	{"사상아웃도어", "아웃도어", "부산 사상구", []demoRecord{
+		{"2026-06-01", "2026-06-30", 5_600_000}, {"2026-07-01", "2026-07-31", 6_000_000}, {"2026-08-01", "2026-08-31", 6_200_000},
+		{"2026-09-01", "2026-09-30", 9_800_000}, {"2026-10-01", "2026-10-31", 12_900_000}, {"2026-11-01", "2026-11-20", 8_300_000}}},
+}
+
+// demoRecord is one sales record of the demo.
+type demoRecord struct {
+	from, to string
+	salesKRW int64
+}
+
+// demoTargets are goals of several teams, some met and some behind (by
+// team index): 이도공감's growth (127 of 100: met) and search-ad ROAS (185 of
+// 200: on track), 아뮤즈마켓's shopping-ad ROAS (629 of 500: met), and
+// growth goals that others have not reached.
+var demoTargets = []struct {
+	team      int
+	kpi       string
+	kind      string
+	baseline  *float64
+	target    float64
+	direction string
+	note      string
+}{
+	{0, "sales_growth_pct", "", nil, 100, "", "라이브커머스로 매출 두 배"},
+	{0, "roas_pct", "search_ad", nil, 200, "", "파워링크 광고수익률 200%"},
+	{1, "roas_pct", "shopping_ad", nil, 500, "", "쇼핑검색광고 광고수익률 500%"},
+	{1, "cpa_krw", "shopping_ad", nil, 9_000, "decrease", "전환당 비용 9천 원 이하"},
+	{2, "sales_growth_pct", "", nil, 60, "", "스마트스토어 매출 60% 성장"},
+	{3, "sales_growth_pct", "", nil, 200, "", "매출 세 배"},
+}
+
+// honestClaims records what SPEC §10 asks of the founding program: last
+// year's sales, the comparison merchants and the teams' targets.
+func (d *demoSeeder) honestClaims() error {
+	for i := range demoTeams {
+		for _, r := range demoLastYear[i] {
+			if err := d.approvedSales(d.leaders[i], d.teams[i].ID, r); err != nil {
+				return fmt.Errorf("last year's sales of %s: %w", demoTeams[i].merchant, err)
+			}
+		}
+	}
+	for _, c := range demoComparisons {
+		m, err := d.s.CreateMerchant(d.ctx, d.admin, models.MerchantInput{Name: ptr(c.merchant), Category: ptr(c.category),
+			Region: ptr(c.region), HasOfflineStore: ptr(true)})
+		if err != nil {
+			return fmt.Errorf("comparison merchant %s: %w", c.merchant, err)
+		}
+		t, err := d.s.CreateTeam(d.ctx, d.prof, d.program.ID, models.TeamInput{Name: ptr(c.merchant + " (비교군)"),
+			MerchantID: &m.ID, Comparison: ptr(true)})
+		if err != nil {
+			return fmt.Errorf("comparison team %s: %w", c.merchant, err)
+		}
+		for _, r := range c.records {
+			if err := d.approvedSales(d.prof, t.ID, r); err != nil {
+				return fmt.Errorf("sales of %s: %w", c.merchant, err)
+			}
+		}
+	}
+	for _, g := range demoTargets {
+		in := models.TargetInput{KPI: ptr(g.kpi), Baseline: &g.baseline, Target: ptr(g.target), Note: ptr(g.note)}
+		if g.kind != "" {
+			in.Kind = ptr(ptr(g.kind))
+		}
+		if g.direction != "" {
+			in.Direction = ptr(g.direction)
+		}
+		if _, err := d.s.CreateTarget(d.ctx, d.leaders[g.team], d.teams[g.team].ID, in); err != nil {
+			return fmt.Errorf("target %s of %s: %w", g.kpi, demoTeams[g.team].merchant, err)
+		}
+	}
+	return nil
+}
+
+// approvedSales records a month of sales as actor and has the professor
+// approve it.
+func (d *demoSeeder) approvedSales(actor models.Actor, teamID uint64, r demoRecord) error {
+	from, to := civil.MustParse(r.from), civil.MustParse(r.to)
+	rec, err := d.s.CreateSales(d.ctx, actor, teamID, models.SalesInput{PeriodStart: &from, PeriodEnd: &to,
+		Channel: ptr(models.ChannelAll), SalesKRW: ptr(r.salesKRW)})
+	if err != nil {
+		return err
+	}
+	if _, err := d.s.TransitionSales(d.ctx, actor, rec.ID, models.ActionSubmit, "", nil); err != nil {
+		return err
+	}
+	_, err = d.s.TransitionSales(d.ctx, d.prof, rec.ID, models.ActionApprove, "", nil)
+	return err
+}
+
+// consents: 이도공감's owner agrees to be named in published results, and
+// 아뮤즈마켓 agreed on paper (recorded by the professor); the other
+// merchants did not answer, so a publication names them 참여 업체 n.
+func (d *demoSeeder) consents() error {
+	if _, err := d.s.SetConsent(d.ctx, d.owner, d.teams[0].MerchantID, d.program.ID, models.ConsentInput{Granted: ptr(true)}); err != nil {
+		return fmt.Errorf("consent: %w", err)
+	}
+	_, err := d.s.SetConsent(d.ctx, d.prof, d.teams[1].MerchantID, d.program.ID,
+		models.ConsentInput{Granted: ptr(true), Note: "2025-10-01 오리엔테이션에서 서면 동의서 수령"})
+	if err != nil {
+		return fmt.Errorf("consent: %w", err)
+	}
+	return nil
 }
 
 func (d *demoSeeder) users() error {
@@ -442,6 +580,7 @@ func (d *demoSeeder) team(i int, spec demoTeam, students []*models.User) error {
 	leader := models.Actor{UserID: members[0].ID, Role: models.RoleStudent, IP: "seed"}
 	d.teams = append(d.teams, t)
 	d.leaders = append(d.leaders, leader)
+	d.members = append(d.members, members)
 	d.campaigns = append(d.campaigns, nil)
 
 	for j, cs := range spec.campaigns {

@@ -20,8 +20,11 @@ import (
 
 // The founding story's headline sentences (SPEC §4, §9).
 var demoHeadlines = map[string][]string{
-	"ko": {"이도공감: 라이브커머스 시작 이전 같은 기간 대비 매출 127% 성장", "아뮤즈마켓: 쇼핑검색광고 광고수익률 629%"},
-	"en": {"이도공감: sales up 127% on the same period before live commerce began", "아뮤즈마켓: 629% ROAS on shopping search ads"},
+	// The growth claim states the other methods in brackets (SPEC §10.2).
+	"ko": {"이도공감: 라이브커머스 시작 이전 같은 기간 대비 매출 127% 성장 (전년 동기 대비 84.2%, 계절 조정 65.8%, 비교군 대비 +98%p)",
+		"아뮤즈마켓: 쇼핑검색광고 광고수익률 629%"},
+	"en": {"이도공감: sales up 127% on the same period before live commerce began (same period last year 84.2%, seasonally adjusted 65.8%, vs. comparison +98%p)",
+		"아뮤즈마켓: 629% ROAS on shopping search ads"},
 }
 
 // demoStore is a fresh database whose "today" is the program's last day, so
@@ -95,6 +98,19 @@ func checkDemoReport(t *testing.T, s *models.Store, programID uint64) *models.Pr
 				t.Errorf("highlights (%s) lack %q:\n%s", lang, want, strings.Join(r.Highlights, "\n"))
 			}
 		}
+		// Every growth method has a value for 이도공감 (SPEC §10.2), and the
+		// targets show some met and some behind (§10.1).
+		idg := teamByMerchant(t, r, "이도공감")
+		if m := idg.SalesGrowthMethods; m == nil || rounded(m.BeforeAfter.ValuePct) != 127 || rounded(m.SamePeriodLastYear.ValuePct) != 84.2 ||
+			rounded(m.SeasonallyAdjusted.ValuePct) != 65.8 || rounded(m.DiffInDiff.ValuePct) != 98 {
+			t.Errorf("이도공감's growth methods: %+v", m)
+		}
+		if ts := r.TargetSummary; ts.Met < 2 || ts.Behind < 1 || ts.OnTrack < 1 {
+			t.Errorf("target summary %+v, want some met, on track and behind", ts)
+		}
+		if len(idg.Targets) != 2 || idg.Targets[0].Status != "met" || idg.Targets[1].Status != "on_track" {
+			t.Errorf("이도공감's targets: %+v", idg.Targets)
+		}
 		if lang == "ko" {
 			ko = r
 		}
@@ -111,6 +127,13 @@ func checkDemoReport(t *testing.T, s *models.Store, programID uint64) *models.Pr
 	amuse := teamByMerchant(t, ko, "아뮤즈마켓")
 	if got := rounded(amuse.ByKind[models.KindShoppingAd].RoasPct); got != 629.0 {
 		t.Errorf("아뮤즈마켓 shopping_ad ROAS = %v, want 629.0", got)
+	}
+
+	// 이도공감's team ROAS is its ad ROAS: its search ads' revenue over their
+	// spend, never its live commerce's revenue over the ad spend (2,222%).
+	if search, ok := ido.ByKind[models.KindSearchAd]; !ok || ido.AdRoasPct == nil || search.RoasPct == nil ||
+		*ido.AdRoasPct != *search.RoasPct || rounded(ido.AdRoasPct) == rounded(ido.Total.RoasPct) {
+		t.Errorf("이도공감 ad_roas_pct = %v, want its search ads' ROAS %v (the total's is %v)", ido.AdRoasPct, search.RoasPct, ido.Total.RoasPct)
 	}
 
 	// The same ROAS from the raw approved rows, without the KPI code.

@@ -12,7 +12,7 @@ const fieldPatterns = [
   [/^must not be in the future$/, 'errors.field.future'],
   [/^must not exceed impressions$/, 'errors.field.clicksOverImpressions'],
   [/^must not exceed viewers$/, 'errors.field.peakOverViewers'],
-  [/^must not be before (\w+)$/, 'errors.field.notBefore', (m) => ({ field: m[1] })],
+  [/^must not be before (\w+)$/, 'errors.field.notBefore', (m, t) => ({ field: t('errors.fieldNames.' + m[1]) })],
   [/^must be an email address/, 'errors.field.email'],
   [/^must be at most (\d+) characters$/, 'errors.field.maxChars', (m) => ({ n: m[1] })],
   [/^must be at least (\d+) characters$/, 'errors.field.minChars', (m) => ({ n: m[1] })],
@@ -22,6 +22,40 @@ const fieldPatterns = [
   [/^must be at most (\d+) bytes$/, 'errors.field.maxBytes', (m) => ({ n: m[1] })],
   [/^must not contain the email address or its name part$/, 'errors.field.containsEmail'],
   [/^is only recorded for live_commerce campaigns$/, 'errors.field.liveOnly'],
+  [/^must be an http\(s\) address$/, 'errors.field.httpAddress'],
+  [/^is not a campaign of this team$/, 'errors.field.notTeamCampaign'],
+  [/^is not an entry of this team$/, 'errors.field.notTeamEntry'],
+  [/^is not a cursor this server gave out$/, 'errors.field.cursor'],
+  [/^must be a merchant user$/, 'errors.field.merchantUser'],
+  [/^must be a professor or city user$/, 'errors.field.staffUser'],
+  [/^must be professor or city$/, 'errors.field.staffUser'],
+  [/^must be the user's own role/, 'errors.field.ownRole'],
+  [/^must be a student$/, 'errors.field.studentUser'],
+  [/^must be a whole number from (\d+) to (\d+)$/, 'errors.field.between', (m) => ({ min: m[1], max: m[2] })],
+  [/^must be at most (\d+) \(one day\)$/, 'errors.field.atMost', (m) => ({ n: m[1] })],
+  [/^must be ko or en$/, 'errors.field.locale'],
+  [/^must be leader or member$/, 'errors.field.memberRole'],
+  [/^must be one of /, 'errors.field.oneOf'],
+  [/^must be online, offline or all$/, 'errors.field.oneOf'],
+  [/^must be planning, active or closed$/, 'errors.field.oneOf'],
+  [/^must be true or false$/, 'errors.field.boolean'],
+  [/^no such (user|merchant)$/, 'errors.field.noSuch'],
+  [/^the campaign has live commerce entries with viewers/, 'errors.field.staysLive'],
+  [/^unknown (action|campaign kind|status)/, 'errors.field.oneOf'],
+  [/^a comparison team has no (campaigns|members|targets)$/, 'errors.field.comparisonTeam'],
+  [/^must be a campaign kind or null$/, 'errors.field.kindOrNull'],
+  [/^must be null for /, 'errors.field.nullForSales'],
+  [/^must be increase or decrease$/, 'errors.field.oneOf'],
+  [/^is set only when the team is created$/, 'errors.field.onlyOnCreate'],
+  [/^must be an integer from (\d+) to (\d+)$/, 'errors.field.between', (m) => ({ min: m[1], max: m[2] })],
+  [/^is not a student of this team$/, 'errors.field.notTeamStudent'],
+  [/^at most (\d+) criteria$/, 'errors.field.atMostCriteria', (m) => ({ n: m[1] })],
+  [/^must be 1–40 lowercase letters/, 'errors.field.criterionKey'],
+  [/^is used twice$/, 'errors.field.usedTwice'],
+  [/^must be the customer id: digits only$/, 'errors.field.customerId'],
+  [/^must be SearchAd's campaign id/, 'errors.field.searchadCampaign'],
+  [/^is required \(true previews, false applies\)$/, 'errors.field.dryRun'],
+  [/^must not be after today$/, 'errors.field.future'],
 ]
 
 /** fieldMessage translates one of the API's field messages. */
@@ -29,7 +63,7 @@ export function fieldMessage(t, message) {
   if (!message) return ''
   for (const [re, key, params] of fieldPatterns) {
     const m = re.exec(message)
-    if (m) return t(key, params ? params(m) : {})
+    if (m) return t(key, params ? params(m, t) : {})
   }
   return message
 }

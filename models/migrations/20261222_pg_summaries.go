@@ -25,7 +25,7 @@ import (
 //     deltas): a COPY or a multi-row INSERT of a million rows costs three
 //     grouped statements rather than a million PL/pgSQL calls.
 var pgSummaries = &gormigrate.Migration{
-	ID: "20261215_pg_summaries",
+	ID: "20261222_pg_summaries",
 	Migrate: func(tx *gorm.DB) error {
 		if tx.Dialector.Name() != "postgres" {
 			return nil
@@ -109,6 +109,15 @@ var (
 		` UNION ALL ` + salesDeltas("n", "+") + ` FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE ` + salesChanged
 )
 
+// salesTeams is the query of the teams a sales statement moves: the teams
+// of its records (teams), and every team of the program of a comparison
+// team among them, whose sales are part of the program's growth by
+// difference in differences (20261212_targets).
+func salesTeams(teams string) string {
+	return teams + ` UNION SELECT t.id FROM teams t JOIN teams c ON c.program_id = t.program_id
+		WHERE c.comparison AND c.id IN (` + teams + `)`
+}
+
 // salesSumsFunction adds a statement's sales deltas to the months of its
 // one-day records; teams is the query of the teams whose stamps move (every
 // touched team, as before: any change to sales moves a team's KPIs).
@@ -164,9 +173,9 @@ var pgSummariesSQL = []string{
 	// teams forward, in team order, before any other summary row, makes
 	// every writer take its teams' rows in one order. Teams already
 	// deleted (a cascade) have nothing left to lock. Stamps come from one
-	// sequence, so that no two teams ever share a stamp: the KPI cache
-	// keeps a campaign's answer under a stamp alone, and a campaign moved
-	// to another team must not find its old team's stamp there.
+	// sequence, so that no two teams ever share a stamp (the KPI cache
+	// also keeps the team beside the stamp, which SQLite's per-team
+	// stamps need).
 	`CREATE SEQUENCE team_stamps_seq`,
 	`SELECT setval('team_stamps_seq', COALESCE((SELECT MAX(stamp) FROM team_stamps), 0) + 1)`,
 	`CREATE OR REPLACE FUNCTION summaries_lock_teams(teams BIGINT[]) RETURNS void AS $$
@@ -185,10 +194,22 @@ var pgSummariesSQL = []string{
 	`CREATE TRIGGER metric_entries_sums_update AFTER UPDATE ON metric_entries REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
 	 FOR EACH STATEMENT EXECUTE FUNCTION metric_entries_sums_updated()`,
 
-	salesSumsFunction("sales_records_sums_inserted", salesInserted, `SELECT team_id FROM new_rows`),
-	salesSumsFunction("sales_records_sums_deleted", salesDeleted, `SELECT team_id FROM old_rows`),
+	salesSumsFunction("sales_records_sums_inserted", salesInserted, salesTeams(`SELECT team_id FROM new_rows`)),
+	salesSumsFunction("sales_records_sums_deleted", salesDeleted, salesTeams(`SELECT team_id FROM old_rows`)),
 	salesSumsFunction("sales_records_sums_updated", salesUpdated,
-		`SELECT team_id FROM old_rows UNION SELECT team_id FROM new_rows`),
+		salesTeams(`SELECT team_id FROM old_rows UNION SELECT team_id FROM new_rows`)),
+	// 20261212_targets' row trigger moved every team of a comparison team's
+	// program (stamp + 1, outside the team locks): the statement triggers
+	// above now take those teams with the others, in one ordered statement.
+	`DROP TRIGGER sales_records_t_comparison ON sales_records`,
+	`DROP FUNCTION comparison_sales_touch()`,
+	// A comparison team deleted changes its program's pool: every team of
+	// the program moves, through the team locks.
+	`CREATE OR REPLACE FUNCTION teams_comparison_delete() RETURNS trigger AS $$
+	BEGIN
+		PERFORM summaries_lock_teams(ARRAY(SELECT id FROM teams WHERE program_id = OLD.program_id));
+		RETURN NULL;
+	END $$ LANGUAGE plpgsql`,
 	`CREATE TRIGGER sales_records_sums_insert AFTER INSERT ON sales_records REFERENCING NEW TABLE AS new_rows
 	 FOR EACH STATEMENT EXECUTE FUNCTION sales_records_sums_inserted()`,
 	`CREATE TRIGGER sales_records_sums_delete AFTER DELETE ON sales_records REFERENCING OLD TABLE AS old_rows
