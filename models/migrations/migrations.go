@@ -23,6 +23,7 @@ var all = []*gormigrate.Migration{
 	grades,
 	searchadAndEvidence,
 	pgSummaries,
+	auditChains,
 }
 
 func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {
