@@ -51,6 +51,10 @@ func startServer(o options, b *backend, instance int) (*server, time.Duration, e
 		"NALGAE_LOGIN_RATE=100000",
 		"NALGAE_LOG_FORMAT=json",
 	)
+	if pprofAddr := os.Getenv("BENCH_PPROF_ADDR"); pprofAddr != "" && instance == 1 {
+		// Profiles of the first instance, for `go tool pprof` during the run.
+		cmd.Env = append(cmd.Env, "NALGAE_PPROF_ADDR="+pprofAddr)
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	s := &server{cmd: cmd, base: "http://" + addr, log: logFile, exited: make(chan error, 1)}
 	began := time.Now()
