@@ -429,6 +429,36 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 			want: "200 200 200 200 200 200 200 200 401"},
 		{method: "GET", path: "/api/v1/rubric", url: v1("/rubric"),
 			want: "200 200 200 200 200 200 200 200 401"},
+		// Self-reliance (SPEC §13): whoever reads the merchant's team reads its
+		// assessments; the owner, the team's students and staff enter them
+		// (city staff read, 403). Professors read every merchant, so another
+		// program's professor gets an empty list, not 404.
+		{method: "GET", path: "/api/v1/self-reliance", url: v1("/self-reliance"),
+			want: "200 200 200 200 200 200 200 200 401"},
+		{method: "GET", path: "/api/v1/merchants/:id/assessments", url: v1("/merchants/%d/assessments", ma1),
+			want: "200 200 200 200 404 200 200 404 401",
+			ids: map[accessRole][]uint64{asAdmin: ids(w.Assessment.ID), asProf: ids(w.Assessment.ID), asOtherProf: ids(),
+				asStudent: ids(w.Assessment.ID), asMerchant: ids(w.Assessment.ID), asCity: ids(w.Assessment.ID)}},
+		{method: "POST", path: "/api/v1/merchants/:id/assessments", url: v1("/merchants/%d/assessments", ma1),
+			body: map[string]any{"program_id": pa, "stage": "endline", "assessed_on": "2025-12-20", "answers": allAnswers(4)},
+			want: "201 201 404 201 404 201 403 404 401"},
+		{method: "GET", path: "/api/v1/assessments/:id", url: v1("/assessments/%d", w.Assessment.ID),
+			want: "200 200 404 200 404 200 200 404 401"},
+		{method: "PATCH", path: "/api/v1/assessments/:id", url: v1("/assessments/%d", w.Assessment.ID),
+			body: map[string]any{"answers": allAnswers(2), "version": w.Assessment.Version},
+			want: "200 200 404 200 404 200 403 404 401"},
+		// Follow-ups: the merchant's owner answers, or staff on the merchant's
+		// behalf; the team's students and city staff read (403).
+		{method: "GET", path: "/api/v1/programs/:id/followups", url: v1("/programs/%d/followups", pa),
+			want: "200 200 404 200 200 200 200 404 401",
+			ids: map[accessRole][]uint64{asAdmin: ids(w.FollowUp.ID), asProf: ids(w.FollowUp.ID), asStudent: ids(w.FollowUp.ID),
+				asOtherStudent: ids(), asMerchant: ids(w.FollowUp.ID), asCity: ids(w.FollowUp.ID)}},
+		{method: "POST", path: "/api/v1/followups/:id/answer", url: v1("/followups/%d/answer", w.FollowUp.ID),
+			body: map[string]any{"answered_on": "2026-03-20", "still_selling_online": true, "channels_active": []string{"search_ad"}, "monthly_sales_krw": 1200000},
+			want: "200 200 404 403 404 200 403 404 401"},
+		// The hand-over pack is the merchant's and the team's, not the city's.
+		{method: "GET", path: "/api/v1/teams/:id/handover.xlsx", url: v1("/teams/%d/handover.xlsx", a1),
+			want: "200 200 404 200 404 200 403 404 401"},
 		// Professors read the events of the programs they staff.
 		{method: "GET", path: "/api/v1/audit", url: v1("/audit?limit=500"),
 			want:     "200 200 200 403 403 403 403 403 401",
@@ -574,6 +604,15 @@ func runAccessCase(t *testing.T, w *modelstest.World, clone func(testing.TB) *go
 	case bug != "":
 		t.Errorf("%s as %s now answers as SPEC §3 says: remove its knownBug marker (%s)", row.name(), role, bug)
 	}
+}
+
+// allAnswers answers each of the twelve self-reliance statements v.
+func allAnswers(v int) map[string]int {
+	out := map[string]int{}
+	for _, it := range models.AssessmentItems {
+		out[it.Key] = v
+	}
+	return out
 }
 
 // rateA1 has team A1's merchant rate it, released to the team or not.

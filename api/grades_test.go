@@ -391,11 +391,27 @@ func TestGradesBadInput(t *testing.T) {
 	env := newEnv(t)
 	w := modelstest.BuildWorld(t, env.store)
 	prof, student, merchant := env.token(w.Prof), env.token(w.Student), env.token(w.Merchant)
-	audits := func() int64 {
-		var n int64
-		env.db.Model(&models.AuditEvent{}).Count(&n)
-		return n
+	// What a refused write must leave as it was: the audit chain and every
+	// table a grade write touches, counted and summed (a changed weight or
+	// rubric moves the sum of versions).
+	audits := func() string {
+		var out []string
+		for _, q := range []string{"SELECT COUNT(*) FROM audit_events", "SELECT COUNT(*) FROM peer_reviews",
+			"SELECT COUNT(*) FROM merchant_ratings", "SELECT COUNT(*) FROM evaluations",
+			"SELECT COUNT(*) + COALESCE(SUM(version), 0) FROM program_gradings",
+			"SELECT COUNT(*) + COALESCE(SUM(version), 0) FROM program_rubrics"} {
+			var n int64
+			if err := env.db.Raw(q).Scan(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprint(n))
+		}
+		return strings.Join(out, "/")
 	}
+	// Program A has a rubric of its own and weights before its evaluation,
+	// so that the refused changes below have rows to leave untouched.
+	expectStatus(t, env.do("PUT", BasePath+fmt.Sprintf("/programs/%d/grading", w.ProgramA.ID),
+		map[string]int{"rubric_weight": 60, "merchant_weight": 20, "targets_weight": 20}, prof), http.StatusOK)
 	v1 := func(format string, args ...any) string { return BasePath + fmt.Sprintf(format, args...) }
 	for _, c := range []struct {
 		name, method, url, token string
@@ -447,8 +463,11 @@ func TestGradesBadInput(t *testing.T) {
 					t.Errorf("fields %v do not name %s", e.Error.Fields, c.field)
 				}
 			}
-			if audits() != before {
-				t.Error("a refused write left an audit event")
+			if c.status == http.StatusConflict && !strings.Contains(rec.Body.String(), `"code":"rubric_in_use"`) {
+				t.Errorf("409 without its code: %s", rec.Body.String())
+			}
+			if after := audits(); after != before {
+				t.Errorf("a refused write changed the rows (audit/peer/merchant/evaluations/grading/rubric): %s → %s", before, after)
 			}
 		})
 	}

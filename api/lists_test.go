@@ -95,10 +95,12 @@ func TestAnswersCarryEmptyLists(t *testing.T) {
 	targetID := create("/teams/"+strconv.FormatUint(teamID, 10)+"/targets", map[string]any{"kpi": "revenue_krw", "target": 1000000})
 
 	publicationID := create("/programs/"+strconv.FormatUint(programID, 10)+"/publications", map[string]any{"title": "빈 보고서", "lang": "ko"})
+	assessmentID := create("/merchants/"+strconv.FormatUint(merchantID, 10)+"/assessments", map[string]any{
+		"program_id": programID, "stage": "baseline", "assessed_on": "2026-03-02", "answers": allAnswers(3)})
 
 	ids := map[string]uint64{
-		"publications": publicationID,
-		"programs":     programID, "teams": teamID, "campaigns": campaignID, "merchants": merchantID, "targets": targetID,
+		"publications": publicationID, "assessments": assessmentID,
+		"programs": programID, "teams": teamID, "campaigns": campaignID, "merchants": merchantID, "targets": targetID,
 		"users": w.Admin.ID, "metrics": w.MetricDraft.ID, "sales": w.SalesDraft.ID, "evaluations": w.Evaluation.ID,
 	}
 	checked := 0

@@ -170,25 +170,28 @@ const metricsScheme = "metricsToken"
 // tagDescriptions describe the document's tags, one per first path segment
 // of the route table (a tag without one fails the lint in make test).
 var tagDescriptions = map[string]string{
-	"auth":         "Log in, refresh and log out: access and refresh tokens.",
-	"me":           "The logged-in user's own profile.",
-	"users":        "User accounts, their passwords, exports and anonymisation (admin).",
-	"programs":     "Programs, their staff, teams, review queue and report.",
-	"merchants":    "The small businesses that teams work with.",
-	"teams":        "Teams, their members, campaigns, sales, KPIs, comments and evaluations.",
-	"campaigns":    "Campaigns, their daily entries, KPIs and imports.",
-	"metrics":      "Daily entries of a campaign's results and their review.",
-	"sales":        "Sales records of a team's merchant and their review.",
-	"comments":     "Comments on teams, campaigns and entries.",
-	"evaluations":  "Grades of teams against the rubric.",
-	"imports":      "Templates of the files that imports take.",
-	"rubric":       "The grading rubric.",
-	"targets":      "A team's targets and how far it has come (SPEC §10.1).",
-	"publications": "Frozen, verifiable publications of a program's report and their share links (SPEC §11.2).",
-	"public":       "Shared publications, answered without login.",
-	"audit":        "The audit log of every write.",
-	"healthz":      "Operations: liveness, readiness and Prometheus metrics.",
-	"docs":         "This document and its web page.",
+	"auth":          "Log in, refresh and log out: access and refresh tokens.",
+	"me":            "The logged-in user's own profile.",
+	"users":         "User accounts, their passwords, exports and anonymisation (admin).",
+	"programs":      "Programs, their staff, teams, review queue and report.",
+	"merchants":     "The small businesses that teams work with.",
+	"teams":         "Teams, their members, campaigns, sales, KPIs, comments and evaluations.",
+	"campaigns":     "Campaigns, their daily entries, KPIs and imports.",
+	"metrics":       "Daily entries of a campaign's results and their review.",
+	"sales":         "Sales records of a team's merchant and their review.",
+	"comments":      "Comments on teams, campaigns and entries.",
+	"evaluations":   "Grades of teams against the rubric.",
+	"imports":       "Templates of the files that imports take.",
+	"rubric":        "The grading rubric.",
+	"targets":       "A team's targets and how far it has come (SPEC §10.1).",
+	"publications":  "Frozen, verifiable publications of a program's report and their share links (SPEC §11.2).",
+	"public":        "Shared publications, answered without login.",
+	"self-reliance": "The digital self-reliance assessment's statements and scale (SPEC §13.1).",
+	"assessments":   "Merchants' digital self-reliance assessments with their scores (SPEC §13.1).",
+	"followups":     "Follow-ups after a program's end: does the merchant still sell online (SPEC §13.2).",
+	"audit":         "The audit log of every write.",
+	"healthz":       "Operations: liveness, readiness and Prometheus metrics.",
+	"docs":          "This document and its web page.",
 }
 
 // errorStatuses are the error answers a route can give.
@@ -441,8 +444,11 @@ func queryParameter(name string) *openapi3.Parameter {
 	case name == "q":
 		p.Description = "part of the name or email"
 		p.Schema = str.NewRef()
+	case name == "state":
+		p.Description = "only follow-ups that are open (not answered), overdue (due and not answered) or answered; all when absent"
+		p.Schema = openapi3.NewStringSchema().WithEnum("open", "overdue", "answered").NewRef()
 	case name == "entity":
-		p.Description = "only events of this entity type (user, program, program_staff, merchant, team, team_member, campaign, metric, sales, comment, evaluation, target)"
+		p.Description = "only events of this entity type (user, program, program_staff, merchant, team, team_member, campaign, metric, sales, comment, evaluation, target, assessment, followup)"
 		p.Schema = str.NewRef()
 	default:
 		p.Schema = str.NewRef()

@@ -37,6 +37,7 @@ var cityUnreachable = map[string]string{
 	"/teams/:id/peer-reviews":        "students' reviews are not for city staff",
 	"/teams/:id/peer-review-summary": "students' reviews are not for city staff",
 	"/teams/:id/merchant-rating":     "a grade component, not for city staff",
+	"/teams/:id/handover.xlsx":       "the merchant's own hand-over pack, not for city staff",
 	// No demo campaign is linked to SearchAd (there is no SearchAd offline);
 	// the link's answer holds no person at all (api/searchad_test.go
 	// searches every answer for the keys).
@@ -82,8 +83,8 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 	// The ids to put into paths: everything of the city's program(s), and
 	// every user and merchant, so that a route that answers for more than
 	// it should shows it.
-	var programs, teams, campaigns, metrics, sales, users, merchants, evaluations, comments, targets []uint64
-	env.db.Model(&models.ProgramStaff{}).Where("user_id = ?", city.ID).Pluck("program_id", &programs)
+	var programs, teams, campaigns, metrics, sales, users, merchants, evaluations, comments, targets, assessments []uint64
+	env.db.Model(&models.ProgramStaff{}).Where("user_id = ?", city.ID).Order("program_id").Pluck("program_id", &programs)
 	env.db.Model(&models.Team{}).Where("program_id IN ?", programs).Pluck("id", &teams)
 	env.db.Model(&models.Campaign{}).Where("team_id IN ?", teams).Pluck("id", &campaigns)
 	env.db.Model(&models.MetricEntry{}).Where("campaign_id IN ?", campaigns).Pluck("id", &metrics)
@@ -93,13 +94,14 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 	env.db.Model(&models.Evaluation{}).Pluck("id", &evaluations)
 	env.db.Model(&models.Comment{}).Pluck("id", &comments)
 	env.db.Model(&models.Target{}).Where("team_id IN ?", teams).Pluck("id", &targets)
+	env.db.Model(&models.Assessment{}).Pluck("id", &assessments)
 	// A publication of the city's program, shared, so that its routes and
 	// its public link are searched too.
 	pub, token := publishShared(t, env, &city, programs[0])
 	idsOf := map[string][]uint64{
 		"programs": programs, "teams": teams, "campaigns": campaigns, "metrics": metrics, "sales": sales,
 		"users": users, "merchants": merchants, "evaluations": evaluations, "comments": comments,
-		"targets": targets, "publications": {pub},
+		"targets": targets, "publications": {pub}, "assessments": assessments,
 	}
 	for what, ids := range idsOf {
 		if len(ids) == 0 {

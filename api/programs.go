@@ -18,12 +18,14 @@ type programRequest struct {
 	StartsOn   *civil.Date `json:"starts_on"`
 	EndsOn     *civil.Date `json:"ends_on"`
 	Status     *string     `json:"status"`
-	Version    *int64      `json:"version"`
+	// FollowupMonths: SPEC §13.2, default [3, 6].
+	FollowupMonths []int  `json:"followup_months"`
+	Version        *int64 `json:"version"`
 }
 
 func (r programRequest) input() models.ProgramInput {
 	return models.ProgramInput{Name: r.Name, City: r.City, University: r.University, Partner: r.Partner,
-		Course: r.Course, StartsOn: r.StartsOn, EndsOn: r.EndsOn, Status: r.Status, Version: r.Version}
+		Course: r.Course, StartsOn: r.StartsOn, EndsOn: r.EndsOn, Status: r.Status, FollowupMonths: r.FollowupMonths, Version: r.Version}
 }
 
 func (s *Server) listPrograms(c echo.Context) error {

@@ -116,6 +116,25 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 			}
 		}
 		must(db.Create(&models.MerchantRating{TeamID: team.ID, RaterID: owner.ID, Overall: 4, VisibleToTeam: true, Version: 1}).Error)
+		// Self-reliance: a baseline and an endline per merchant, k follow-ups per team.
+		for _, stage := range []string{models.StageBaseline, models.StageEndline} {
+			a := models.Assessment{MerchantID: m.ID, ProgramID: p.ID, Stage: stage, AssessedOn: start, Answers: map[string]int{}, EnteredBy: owner.ID, Version: 1}
+			for i, it := range models.AssessmentItems {
+				a.Answers[it.Key] = 1 + (i+ti)%5
+			}
+			must(db.Create(&a).Error)
+			if ti == 0 && stage == models.StageBaseline {
+				w.ids["assessment"] = a.ID
+			}
+		}
+		for fi := range k {
+			f := models.FollowUp{TeamID: team.ID, ProgramID: p.ID, Months: fi + 1, DueOn: models.AddMonths(p.EndsOn, fi+1), ChannelsActive: []models.Kind{}, Version: 1}
+			if fi%2 == 0 {
+				yes, on, note := true, models.AddMonths(p.EndsOn, fi+1), "계속 판매"
+				f.AnsweredOn, f.StillSellingOnline, f.Note, f.AnsweredBy = &on, &yes, &note, &owner.ID
+			}
+			must(db.Create(&f).Error)
+		}
 		for ki := 0; ki < k; ki++ {
 			kind := models.KindSearchAd
 			tg := models.Target{TeamID: team.ID, KPI: models.TargetRoasPct, Kind: &kind, Target: 300 + float64(ki), Direction: models.DirectionIncrease, Version: 1}
@@ -160,6 +179,7 @@ var idEntities = map[string]string{
 	"/evaluations/":  "evaluation",
 	"/publications/": "publication",
 	"/targets/":      "target",
+	"/assessments/":  "assessment",
 }
 
 func (w *countedWorld) fill(t *testing.T, route string) string {

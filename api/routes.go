@@ -45,6 +45,8 @@ const (
 	whoWorkers  = "admin; professors of the program; the team's students"
 	whoReport   = "admin; professors and city staff of the program"
 	whoComments = "admin; professors of the program; the team's students; the merchant's owner"
+	// whoAssessors enter self-reliance assessments (SPEC §13.1).
+	whoAssessors = "admin; professors of the program; the team's students; the merchant's owner"
 )
 
 var list = []string{"limit", "cursor"}
@@ -121,7 +123,7 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/campaigns/:id/searchad-link", Who: whoReaders, Summary: "The campaign's Naver SearchAd link, without its keys (api_key_last4, last_pulled_at, last_error); 404 when not linked", Resp: models.SearchAdLink{}, Status: 200, handler: s.getSearchAdLink},
 		{Method: "PUT", Path: "/campaigns/:id/searchad-link", Who: whoWorkers, Summary: "Link a search_ad or shopping_ad campaign to a SearchAd account (keys stored encrypted, write-only; absent keys are kept on a change); SearchAd is not contacted", Body: searchadLinkRequest{}, Resp: models.SearchAdLink{}, Status: 200, handler: s.putSearchAdLink},
 		{Method: "DELETE", Path: "/campaigns/:id/searchad-link", Who: whoWorkers, Summary: "Unlink a campaign from SearchAd (its entries stay)", Status: 204, handler: s.deleteSearchAdLink},
-		{Method: "POST", Path: "/campaigns/:id/searchad-pull", Who: whoWorkers, Summary: "Read days from..to from SearchAd and preview (dry_run true) or apply them as an import; approved days are kept and listed as warnings; 502 searchad_refused when SearchAd refuses the keys", Body: searchadPullRequest{}, Resp: models.ImportResult{}, Status: 200, handler: s.pullSearchAd},
+		{Method: "POST", Path: "/campaigns/:id/searchad-pull", Who: whoWorkers, Summary: "Read days from..to from SearchAd and preview (dry_run true) or apply them as an import; approved days are kept and listed as warnings; changes lists each day created, updated or kept_approved with SearchAd's figures; 502 searchad_refused when SearchAd refuses the keys", Body: searchadPullRequest{}, Resp: models.ImportResult{}, Status: 200, handler: s.pullSearchAd},
 
 		{Method: "GET", Path: "/metrics/:id", Who: whoReaders, Summary: "Get a daily entry", Resp: models.MetricEntry{}, Status: 200, handler: s.getMetric},
 		{Method: "PATCH", Path: "/metrics/:id", Who: whoWorkers + " (approved entries: admin and professors only)", Summary: "Change a daily entry; version required", Body: metricRequest{}, Resp: models.MetricEntry{}, Status: 200, handler: s.updateMetric},
@@ -169,6 +171,14 @@ func (s *Server) Routes() []Route {
 		{Method: "POST", Path: "/publications/:id/share", Who: whoReport, Summary: "Create a public link (a new random token of 192 bits; a previous one stops working)", Resp: models.Publication{}, Status: 201, handler: s.sharePublication},
 		{Method: "DELETE", Path: "/publications/:id/share", Who: whoReport, Summary: "Revoke the public link (404 afterwards)", Status: 204, handler: s.revokeShare},
 		{Method: "GET", Path: "/public/publications/:token", Public: true, Who: whoAnyone, Summary: "A shared publication's frozen report (the same bytes as report.json), without login", Produces: "application/json", Status: 200, handler: s.publicPublication},
+		{Method: "GET", Path: "/self-reliance", Who: whoUser, Summary: "The digital self-reliance assessment (SPEC §13.1): its four areas, twelve statements in Korean and English, the labelled 1–5 scale and the stages", Resp: SelfRelianceResponse{}, Status: 200, handler: s.selfReliance},
+		{Method: "GET", Path: "/merchants/:id/assessments", Who: whoReaders, Summary: "A merchant's self-reliance assessments in the programs where you may read its team, each with its unrounded scores", Query: list, Resp: models.Page[models.Assessment]{}, Status: 200, handler: s.listAssessments},
+		{Method: "POST", Path: "/merchants/:id/assessments", Who: whoAssessors, Summary: "Record a merchant's assessment at one stage of a program: all twelve answers 1–5, one per merchant, program and stage (409 duplicate); allowed on a closed program; entered_by records who", Body: assessmentRequest{}, Resp: models.Assessment{}, Status: 201, handler: s.createAssessment},
+		{Method: "GET", Path: "/assessments/:id", Who: whoReaders, Summary: "Get an assessment with its scores", Resp: models.Assessment{}, Status: 200, handler: s.getAssessment},
+		{Method: "PATCH", Path: "/assessments/:id", Who: whoAssessors, Summary: "Change an assessment; version required", Body: assessmentRequest{}, Resp: models.Assessment{}, Status: 200, handler: s.updateAssessment},
+		{Method: "GET", Path: "/programs/:id/followups", Who: whoReaders + "; students and merchants see their own teams' follow-ups; city staff never see note", Summary: "A program's follow-ups after its end (SPEC §13.2), with overdue; state: open, overdue or answered", Query: append([]string{"state"}, list...), Resp: models.Page[models.FollowUp]{}, Status: 200, handler: s.listFollowUps},
+		{Method: "POST", Path: "/followups/:id/answer", Who: "admin; professors of the program (answered_by_staff: on the merchant's behalf); the merchant's owner", Summary: "Answer a follow-up: answered_on and still_selling_online required, channels_active (campaign kinds), monthly_sales_krw, note; allowed on a closed program; send version to change an answer", Body: followUpAnswerRequest{}, Resp: models.FollowUp{}, Status: 200, handler: s.answerFollowUp},
+		{Method: "GET", Path: "/teams/:id/handover.xlsx", Who: "admin; professors of the program; the team's students; the merchant's owner", Summary: "The merchant's hand-over workbook (Korean): a guide sheet, then campaigns, daily entries, sales, KPIs, targets, assessments and follow-ups", Produces: contentTypeXLSX, Status: 200, handler: s.handoverXLSX},
 		{Method: "GET", Path: "/audit", Who: "admin; professors see their programs' events", Summary: "The audit log, newest first", Query: append([]string{"entity", "entity_id", "program_id"}, list...), Resp: models.Page[models.AuditEvent]{}, Status: 200, handler: s.listAudit},
 	}
 }

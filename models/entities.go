@@ -36,9 +36,12 @@ type Program struct {
 	StartsOn   civil.Date `json:"starts_on" gorm:"type:date;not null"`
 	EndsOn     civil.Date `json:"ends_on" gorm:"type:date;not null"`
 	Status     string     `json:"status" gorm:"not null"`
-	Version    int64      `json:"version" gorm:"not null;default:1"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
+	// FollowupMonths are the months after ends_on at which closing the
+	// program schedules follow-ups (SPEC §13.2).
+	FollowupMonths []int     `json:"followup_months" gorm:"serializer:json;type:text;not null"`
+	Version        int64     `json:"version" gorm:"not null;default:1"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // ProgramStaff says which professors teach and which city staff view a program.

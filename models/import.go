@@ -63,6 +63,23 @@ type ImportResult struct {
 	Unchanged int             `json:"unchanged"`
 	Errors    []imports.Issue `json:"errors"`
 	Warnings  []imports.Issue `json:"warnings"`
+	// Changes lists, for a SearchAd pull, each day that is (or would be)
+	// created or updated, or kept because it is approved, with SearchAd's
+	// figures, so that a preview shows what an apply would do. A file
+	// import answers it empty: the file is on the student's screen already.
+	Changes []ImportChange `json:"changes"`
+}
+
+// ImportChange is one day of a pull's Changes.
+type ImportChange struct {
+	Date civil.Date `json:"date"`
+	// Action is created, updated or kept_approved.
+	Action      string `json:"action"`
+	SpendKRW    int64  `json:"spend_krw"`
+	RevenueKRW  int64  `json:"revenue_krw"`
+	Impressions int64  `json:"impressions"`
+	Clicks      int64  `json:"clicks"`
+	Conversions int64  `json:"conversions"`
 }
 
 // Refused reports whether an apply was refused for the file's errors.
@@ -88,7 +105,7 @@ type importRun struct {
 
 func newImportRun(file ImportFile, p *imports.Parsed, dryRun bool) *importRun {
 	return &importRun{file: file, parsed: p, result: &ImportResult{
-		DryRun: dryRun, Format: p.Format(), Encoding: p.Encoding, RowsRead: p.RowsRead,
+		DryRun: dryRun, Format: p.Format(), Encoding: p.Encoding, RowsRead: p.RowsRead, Changes: []ImportChange{},
 	}}
 }
 
@@ -335,6 +352,7 @@ func (s *Store) upsertDays(tx *gorm.DB, run *importRun, rel relation, c *Campaig
 			if run.pulled && m.Status == StatusApproved {
 				run.warn(d.Lines, run.column("date"), "The entry of "+date.String()+" is approved: SearchAd's figures differ, and the approved ones are kept")
 				run.result.Unchanged++
+				run.change(d, "kept_approved")
 				continue
 			}
 			m.Source = source
@@ -345,6 +363,7 @@ func (s *Store) upsertDays(tx *gorm.DB, run *importRun, rel relation, c *Campaig
 				continue
 			}
 			run.result.Updated++
+			run.change(d, "updated")
 			continue
 		}
 		entry := MetricEntry{CampaignID: c.ID, Status: StatusDraft, Source: source, Version: 1}
@@ -356,6 +375,7 @@ func (s *Store) upsertDays(tx *gorm.DB, run *importRun, rel relation, c *Campaig
 			continue
 		}
 		created = append(created, entry)
+		run.change(d, "created")
 	}
 	if len(created) > 0 {
 		if err := tx.CreateInBatches(&created, importInsertBatch).Error; err != nil {
@@ -370,6 +390,21 @@ func (s *Store) upsertDays(tx *gorm.DB, run *importRun, rel relation, c *Campaig
 // carries: SQLite allows 32766 bind parameters a statement, and an entry
 // has about 25 columns.
 const importInsertBatch = 1000
+
+// change lists a pulled day in the answer's Changes (file imports do not).
+func (run *importRun) change(d imports.Day, action string) {
+	if !run.pulled {
+		return
+	}
+	v := func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	run.result.Changes = append(run.result.Changes, ImportChange{Date: d.Date, Action: action, SpendKRW: v(d.SpendKRW),
+		RevenueKRW: v(d.RevenueKRW), Impressions: v(d.Impressions), Clicks: v(d.Clicks), Conversions: v(d.Conversions)})
+}
 
 func orOpen(d civil.Date) string {
 	if d.IsZero() {

@@ -14,6 +14,7 @@ type ProgramInput struct {
 	Name, City, University, Partner, Course *string
 	StartsOn, EndsOn                        *civil.Date
 	Status                                  *string
+	FollowupMonths                          []int // nil = keep
 	Version                                 *int64
 }
 
@@ -35,6 +36,9 @@ func (in ProgramInput) apply(p *Program) {
 	if in.EndsOn != nil {
 		p.EndsOn = *in.EndsOn
 	}
+	if in.FollowupMonths != nil {
+		p.FollowupMonths = in.FollowupMonths
+	}
 }
 
 func (p *Program) validate() error {
@@ -48,6 +52,7 @@ func (p *Program) validate() error {
 	pr.Check(p.EndsOn.IsZero(), "ends_on", "is required")
 	pr.Check(!p.StartsOn.IsZero() && !p.EndsOn.IsZero() && p.EndsOn.Before(p.StartsOn), "ends_on", "must not be before starts_on")
 	pr.Check(!oneOf(p.Status, ProgramPlanning, ProgramActive, ProgramClosed), "status", "must be planning, active or closed")
+	checkFollowupMonths(pr, p.FollowupMonths)
 	return pr.Err()
 }
 
@@ -56,7 +61,7 @@ func (s *Store) CreateProgram(ctx context.Context, actor Actor, in ProgramInput)
 	if !canAdminister(actor) {
 		return nil, ErrForbidden
 	}
-	p := Program{Status: ProgramPlanning, Version: 1}
+	p := Program{Status: ProgramPlanning, FollowupMonths: DefaultFollowupMonths(), Version: 1}
 	in.apply(&p)
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -113,7 +118,15 @@ func (s *Store) UpdateProgram(ctx context.Context, actor Actor, id uint64, in Pr
 		if err := saveVersioned(tx, &p, p.ID, before.Version); err != nil {
 			return nil, err
 		}
-		return []audit{{action: "update", entity: "program", entityID: p.ID, programID: p.ID, before: before, after: p}}, nil
+		events := []audit{{action: "update", entity: "program", entityID: p.ID, programID: p.ID, before: before, after: p}}
+		if before.Status != ProgramClosed && p.Status == ProgramClosed {
+			created, err := scheduleFollowUps(tx, &p)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, created...)
+		}
+		return events, nil
 	})
 	if err != nil {
 		return nil, err

@@ -21,7 +21,8 @@ type TeamReport struct {
 	MerchantName string `json:"merchant_name"`
 	TeamFigures
 	// Targets are measured by the report's default counting whatever its filters.
-	Targets []Target `json:"targets"`
+	Targets      []Target         `json:"targets"`
+	SelfReliance TeamSelfReliance `json:"self_reliance"`
 }
 
 // SeriesPoint is one day of spend and revenue over the whole program.
@@ -55,6 +56,9 @@ type ProgramReport struct {
 	Teams         []TeamReport  `json:"teams"`
 	Series        []SeriesPoint `json:"series"`
 	Highlights    []string      `json:"highlights"`
+	// SPEC §13: the merchants' self-reliance and life after the program.
+	SelfReliance   ProgramSelfReliance `json:"self_reliance"`
+	Sustainability []Sustainability    `json:"sustainability"`
 }
 
 // ProgramReport computes the city's report of a program: approved results
@@ -123,8 +127,17 @@ func (s *Store) programReport(tx *gorm.DB, actor Actor, programID uint64, q KPIQ
 	if err != nil {
 		return nil, err
 	}
+	assessments, err := programAssessments(tx, programID)
+	if err != nil {
+		return nil, err
+	}
+	report.SelfReliance = programSelfReliance(assessments)
+	if report.Sustainability, err = programSustainability(tx, program, s.today()); err != nil {
+		return nil, err
+	}
 	for _, t := range teams {
-		row := TeamReport{TeamID: t.ID, TeamName: t.Name, TeamFigures: src.teamFigures(t.ID), Targets: nonNil(targets[t.ID])}
+		row := TeamReport{TeamID: t.ID, TeamName: t.Name, TeamFigures: src.teamFigures(t.ID), Targets: nonNil(targets[t.ID]),
+			SelfReliance: teamSelfReliance(assessments[t.MerchantID])}
 		for _, tg := range row.Targets {
 			report.TargetSummary.add(tg.Status)
 		}

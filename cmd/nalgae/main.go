@@ -22,6 +22,9 @@ Usage:
   nalgae backup FILE                      write a consistent SQLite snapshot while the server runs
                                           (PostgreSQL: use pg_dump)
   nalgae audit verify                     check the audit log's hash chain; names the first broken link
+  nalgae searchad-fake [--addr A] [--days N]
+                                          a LOCAL STAND-IN for the SearchAd API (made-up numbers,
+                                          printed demo keys) to try a pull without an account
   nalgae version                          print the version
 
 Environment: DATABASE_URL (SQLite path, sqlite:// or file: prefix, or postgres://…),
@@ -44,6 +47,10 @@ func run(args []string) error {
 	if len(args) == 0 {
 		fmt.Print(usage)
 		return fmt.Errorf("missing command")
+	}
+	if args[0] == "searchad-fake" {
+		// Needs no database, no secrets, no configuration.
+		return searchadFake(args[1:])
 	}
 	cfg, err := loadConfig()
 	if err != nil {

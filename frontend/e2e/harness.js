@@ -83,8 +83,9 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-/** startServer seeds a fresh demo database and serves it; stop() ends it. */
-export async function startServer() {
+/** startServer seeds a fresh demo database and serves it, with extraEnv
+ * added to its environment; stop() ends it. */
+export async function startServer(extraEnv = {}) {
   const bin = binary()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nalgae-e2e-'))
   const env = {
@@ -92,6 +93,7 @@ export async function startServer() {
     DATABASE_URL: path.join(dir, 'e2e.db'),
     JWT_SECRET: 'e2e-only-secret-0123456789abcdefghijklmnop',
     NALGAE_LOGIN_RATE: '10000',
+    ...extraEnv,
   }
   execFileSync(bin, ['seed', '--demo'], { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 })
 
@@ -168,10 +170,15 @@ export function launchBrowser() {
 const env = { baseURL: '', browser: null, server: null }
 
 /** useServer registers the file's before/after hooks and returns its env
- * ({ baseURL, browser }), filled in once the hooks have run. */
-export function useServer() {
+ * ({ baseURL, browser, server: { dir, … } }), filled in once the hooks have
+ * run. options.env (an object, or a function, perhaps async, called when
+ * the server starts) adds to the server's environment. */
+export function useServer(options = {}) {
   before(async () => {
-    env.server = await startServer()
+    // (awaited here: Node 20 does not wait for one root before hook to end
+    // before it starts the next)
+    const extra = typeof options.env === 'function' ? await options.env() : options.env
+    env.server = await startServer(extra)
     env.baseURL = env.server.baseURL
     try {
       env.browser = await launchBrowser()

@@ -112,3 +112,9 @@ export function formatWonCompact(v, locale = 'ko') {
   const f = new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'ko-KR', { notation: 'compact', maximumFractionDigits: 1 })
   return (n < 0 ? '-' : '') + '₩' + f.format(Math.abs(n))
 }
+
+/** formatScore writes a 0–100 self-reliance score with one decimal. */
+export function formatScore(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return NONE
+  return (Math.round(v * 10) / 10).toFixed(1)
+}

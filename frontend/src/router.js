@@ -18,6 +18,10 @@ export const routes = [
   { path: '/programs/:programId(\\d+)/report', name: 'report', component: () => import('./pages/report/ReportPage.vue'), props: true, meta: { roles: ['admin', 'professor', 'city'], title: 'report.title' } },
   { path: '/programs/:programId(\\d+)/grades', name: 'grades', component: () => import('./pages/grades/GradesPage.vue'), props: true, meta: { roles: ['admin', 'professor'], title: 'grades.title' } },
   { path: '/programs/:programId(\\d+)/setup', name: 'setup', component: () => import('./pages/setup/SetupPage.vue'), props: true, meta: { roles: ['admin', 'professor'], title: 'setup.title' } },
+  { path: '/programs/:programId(\\d+)/publications', name: 'publications', component: () => import('./pages/publications/PublicationsPage.vue'), props: true, meta: { roles: ['admin', 'professor', 'city'], title: 'publications.title' } },
+  { path: '/publications/:publicationId(\\d+)/view', name: 'publication-view', component: () => import('./pages/publication-view/PublicationViewPage.vue'), props: true, meta: { roles: ['admin', 'professor', 'city'], title: 'publications.view' } },
+  // The public page of a shared publication: no login, outside the app's layout.
+  { path: '/p/:token', name: 'public-publication', component: () => import('./pages/public/PublicPublicationPage.vue'), props: true, meta: { public: true, bare: true, title: 'publication.pageTitle' } },
   { path: '/store', name: 'store', component: () => import('./pages/store/StorePage.vue'), meta: { roles: ['merchant', 'admin'], title: 'store.title' } },
   { path: '/admin/users', name: 'admin-users', component: () => import('./pages/admin-users/AdminUsersPage.vue'), meta: { roles: ['admin'], title: 'adminUsers.title' } },
   { path: '/admin/programs', name: 'admin-programs', component: () => import('./pages/admin-programs/AdminProgramsPage.vue'), meta: { roles: ['admin'], title: 'adminPrograms.title' } },

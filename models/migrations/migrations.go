@@ -22,6 +22,7 @@ var all = []*gormigrate.Migration{
 	publications,
 	grades,
 	searchadAndEvidence,
+	selfReliance,
 	pgSummaries,
 	auditChains,
 }

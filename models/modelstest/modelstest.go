@@ -123,6 +123,12 @@ type World struct {
 	Comment                    *models.Comment
 	Evaluation                 *models.Evaluation // visible to the team
 	Target                     *models.Target     // TeamA1's ROAS target on search ads
+	// Assessment is MerchantA1's baseline self-reliance in program A,
+	// entered by the student; FollowUp is TeamA1's open 3-month follow-up
+	// (as closing program A would schedule it; the program stays active so
+	// that the rest of the world can still be written).
+	Assessment *models.Assessment
+	FollowUp   *models.FollowUp
 }
 
 // Users lists the world's users by a short name.
@@ -243,6 +249,18 @@ func BuildWorld(t testing.TB, s *models.Store) *World {
 		KPI: &kpiName, Kind: &kindPtr, Target: &goal,
 	})
 	must(err)
+	answers := map[string]int{}
+	for i, it := range models.AssessmentItems {
+		answers[it.Key] = 1 + i%5
+	}
+	stage, on := models.StageBaseline, w.ProgramA.StartsOn
+	w.Assessment, err = s.CreateAssessment(ctx, models.Actor{UserID: w.Student.ID, Role: models.RoleStudent}, w.MerchantA1.ID, models.AssessmentInput{
+		ProgramID: w.ProgramA.ID, Stage: &stage, AssessedOn: &on, Answers: answers,
+	})
+	must(err)
+	w.FollowUp = &models.FollowUp{TeamID: w.TeamA1.ID, ProgramID: w.ProgramA.ID, Months: 3, DueOn: models.AddMonths(w.ProgramA.EndsOn, 3),
+		ChannelsActive: []models.Kind{}, Version: 1}
+	must(s.DB().Create(w.FollowUp).Error)
 	return w
 }
 

@@ -56,6 +56,7 @@ const (
 	cellCount
 	cellPct
 	cellDate
+	cellScore // a 0–100 score (self-reliance), one decimal
 )
 
 // exportColumn is a column of the team table.
@@ -141,6 +142,9 @@ var teamColumns = []exportColumn{
 		}
 		return strings.Join(parts, "; ")
 	}},
+	{"디지털 자립도 사전", "Self-reliance baseline", cellScore, func(t *models.TeamReport) any { return t.SelfReliance.Baseline }},
+	{"디지털 자립도 사후", "Self-reliance endline", cellScore, func(t *models.TeamReport) any { return t.SelfReliance.Endline }},
+	{"디지털 자립도 변화", "Self-reliance change", cellScore, func(t *models.TeamReport) any { return t.SelfReliance.Change }},
 }
 
 // method picks a growth method's value of a team row; none without windows.
@@ -319,10 +323,14 @@ var kpiRows = []struct {
 var reportWords = map[string]map[string]string{
 	models.LocaleKo: {"summary": "요약", "teams": "팀별", "daily": "일별", "report": "성과 보고서", "statuses": "집계 상태",
 		"period": "기간", "kinds": "캠페인 종류", "all": "전체", "kpi": "지표", "total": "전체 합계", "highlights": "주요 성과",
-		"date": "날짜", "spend": "광고비(원)", "revenue": "전환매출(원)"},
+		"date": "날짜", "spend": "광고비(원)", "revenue": "전환매출(원)",
+		"self_reliance": "디지털 자립도 (0–100)", "baseline": "사전 평균", "endline": "사후 평균", "change": "변화 평균", "paired": "사전·사후 모두 응답한 상점",
+		"sustainability": "종료 후 지속 여부", "months": "종료 후 개월", "due": "도래", "answered": "응답", "continuing": "온라인 판매 지속", "continuing_pct": "지속 비율"},
 	models.LocaleEn: {"summary": "Summary", "teams": "Teams", "daily": "Daily", "report": "report", "statuses": "Counted statuses",
 		"period": "Period", "kinds": "Campaign kinds", "all": "all", "kpi": "KPI", "total": "Program total", "highlights": "Highlights",
-		"date": "Date", "spend": "Spend (KRW)", "revenue": "Revenue (KRW)"},
+		"date": "Date", "spend": "Spend (KRW)", "revenue": "Revenue (KRW)",
+		"self_reliance": "Digital self-reliance (0–100)", "baseline": "Baseline mean", "endline": "Endline mean", "change": "Change mean", "paired": "Merchants with both",
+		"sustainability": "After the program", "months": "Months after the end", "due": "Due", "answered": "Answered", "continuing": "Still selling online", "continuing_pct": "Continuing"},
 }
 
 // WriteReportXLSX writes the report as a workbook: a summary sheet (filters,
@@ -340,7 +348,7 @@ func WriteReportXLSX(w io.Writer, r *models.ProgramReport) (err error) {
 		}
 	}()
 	styles := map[cellKind]int{}
-	for kind, format := range map[cellKind]string{cellWon: `"₩"#,##0`, cellCount: "#,##0", cellPct: "0.0%", cellDate: "yyyy-mm-dd"} {
+	for kind, format := range map[cellKind]string{cellWon: `"₩"#,##0`, cellCount: "#,##0", cellPct: "0.0%", cellDate: "yyyy-mm-dd", cellScore: "0.0"} {
 		fmtCode := format
 		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &fmtCode})
 		if err != nil {
@@ -410,6 +418,8 @@ func WriteReportXLSX(w io.Writer, r *models.ProgramReport) (err error) {
 	for _, h := range r.Highlights {
 		s.line(h)
 	}
+	s.row++
+	writeSelfReliance(s, r, words)
 	if s.err != nil {
 		return s.err
 	}
@@ -491,6 +501,34 @@ func WriteReportXLSX(w io.Writer, r *models.ProgramReport) (err error) {
 	f.SetActiveSheet(0)
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// writeSelfReliance adds SPEC §13's figures to the summary sheet: the
+// paired self-reliance change and the sustainability of each follow-up round.
+func writeSelfReliance(s *sheetWriter, r *models.ProgramReport, words map[string]string) {
+	sr := r.SelfReliance
+	s.line(words["self_reliance"])
+	for _, row := range []struct {
+		key string
+		v   *float64
+	}{{"baseline", sr.BaselineMean}, {"endline", sr.EndlineMean}, {"change", sr.ChangeMean}} {
+		s.put(1, cellText, words[row.key])
+		s.put(2, cellScore, row.v)
+		s.row++
+	}
+	s.put(1, cellText, words["paired"])
+	s.put(2, cellCount, int64(sr.MerchantsPaired))
+	s.row += 2
+	s.line(words["sustainability"])
+	s.line(words["months"], words["due"], words["answered"], words["continuing"], words["continuing_pct"])
+	for _, st := range r.Sustainability {
+		s.put(1, cellCount, int64(st.Months))
+		s.put(2, cellCount, int64(st.Due))
+		s.put(3, cellCount, int64(st.Answered))
+		s.put(4, cellCount, int64(st.Continuing))
+		s.put(5, cellPct, st.ContinuingPct)
+		s.row++
+	}
 }
 
 func dateOr(d *civil.Date, none string) string {

@@ -360,7 +360,10 @@ func (d *demoSeeder) run() error {
 	if err := d.grades(); err != nil {
 		return err
 	}
-	return d.consents()
+	if err := d.consents(); err != nil {
+		return err
+	}
+	return d.demoProgress()
 }
 
 // demoLastYear are monthly sales of a year before, for the teams that kept

@@ -47,14 +47,24 @@ func seedDemo(t *testing.T, s *models.Store) []seed.DemoLogin {
 	return logins
 }
 
-// demoProgramID finds the demo program as the demo professor sees it.
+// demoProgramID finds the demo program as the demo professor sees it: the
+// active one of the two (last year's is closed).
 func demoProgramID(t *testing.T, s *models.Store, prof models.Actor) uint64 {
 	t.Helper()
 	page, err := s.ListPrograms(context.Background(), prof, models.ListOptions{})
-	if err != nil || len(page.Items) != 1 {
+	if err != nil || len(page.Items) != 2 {
 		t.Fatalf("the demo professor's programs: %v, %v", page.Items, err)
 	}
-	return page.Items[0].ID
+	var active []uint64
+	for _, p := range page.Items {
+		if p.Status == models.ProgramActive {
+			active = append(active, p.ID)
+		}
+	}
+	if len(active) != 1 {
+		t.Fatalf("the demo professor's active programs: %v", active)
+	}
+	return active[0]
 }
 
 func rounded(p *float64) float64 {

@@ -8,12 +8,14 @@ export const BASE = '/api/v1'
 /** ApiError is a failed API call: HTTP status, the API's stable code, its
  * message and, for validation errors, the message of each field. */
 export class ApiError extends Error {
-  constructor(status, code, message, fields = {}) {
+  constructor(status, code, message, fields = {}, days = []) {
     super(message || code || `HTTP ${status}`)
     this.name = 'ApiError'
     this.status = status
     this.code = code || 'unknown'
     this.fields = fields || {}
+    // the locked days of a 409 locked (SPEC §11.3)
+    this.days = Array.isArray(days) ? days : []
   }
 }
 
@@ -46,7 +48,7 @@ export async function toApiError(response) {
   }
   const e = body && typeof body === 'object' ? body.error : null
   if (e && typeof e === 'object') {
-    return new ApiError(response.status, e.code, e.message, e.fields)
+    return new ApiError(response.status, e.code, e.message, e.fields, e.days)
   }
   return new ApiError(response.status, response.status === 0 ? 'network' : 'http_' + response.status, '')
 }
@@ -165,6 +167,24 @@ export async function upload(path, file, { query, field = 'file', filename } = {
       body = null
     }
     if (body && typeof body === 'object' && !body.error && Array.isArray(body.errors)) return body
+  }
+  if (!res.ok) throw await toApiError(res)
+  return decode(res)
+}
+
+/** postImport posts a JSON body to a route that answers as an import does
+ * (a SearchAd pull): like upload, an apply refused for its rows (422 with
+ * the import answer) is returned, not thrown; every other failure throws. */
+export async function postImport(path, body) {
+  const res = await respond('POST', path, { body })
+  if (res.status === 422) {
+    let answer = null
+    try {
+      answer = await res.clone().json()
+    } catch {
+      answer = null
+    }
+    if (answer && typeof answer === 'object' && !answer.error && Array.isArray(answer.errors)) return answer
   }
   if (!res.ok) throw await toApiError(res)
   return decode(res)

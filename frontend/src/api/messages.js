@@ -56,6 +56,18 @@ const fieldPatterns = [
   [/^must be SearchAd's campaign id/, 'errors.field.searchadCampaign'],
   [/^is required \(true previews, false applies\)$/, 'errors.field.dryRun'],
   [/^must not be after today$/, 'errors.field.future'],
+  [/^must not be empty$/, 'errors.field.notEmpty'],
+  [/^must be the key as SearchAd shows it/, 'errors.field.searchadKey'],
+  [/^a pull reads at most (\d+) days$/, 'errors.field.pullDays', (m) => ({ n: m[1] })],
+  [/^is not one of the twelve statements$/, 'errors.field.unknownStatement'],
+  [/^must be baseline, endline or followup$/, 'errors.field.oneOf'],
+  [/^must be open, overdue or answered$/, 'errors.field.oneOf'],
+  [/^cannot change; record a new assessment/, 'errors.field.assessmentProgram'],
+  [/^is required to change an answer$/, 'errors.field.required'],
+  [/^must not be negative$/, 'errors.field.nonNegative'],
+  [/^must be a whole number of months from (\d+) to (\d+)$/, 'errors.field.between', (m) => ({ min: m[1], max: m[2] })],
+  [/^is listed twice$/, 'errors.field.usedTwice'],
+  [/^must list at most (\d+) entries$/, 'errors.field.atMostEntries', (m) => ({ n: m[1] })],
 ]
 
 /** fieldMessage translates one of the API's field messages. */
@@ -84,6 +96,8 @@ export function errorMessage(t, err) {
       if (err.code === 'version_conflict') return t('errors.versionConflict')
       if (err.code === 'duplicate') return t('errors.duplicate')
       if (err.code === 'has_dependents') return t('errors.hasDependents')
+      if (err.code === 'locked') return err.days.length ? t('errors.lockedDays', { days: err.days.join(', ') }) : t('errors.locked')
+      if (err.code === 'program_closed') return t('errors.programClosed')
       return t('errors.invalidState')
     case 413:
       return t('errors.tooLarge')
