@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/database"
 )
 
 // Store is the domain's entry point: every read and write goes through it
@@ -93,7 +94,8 @@ func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
 		}
 	}
 	now := nowUTC()
-	for _, ev := range events {
+	postgres := database.DialectOf(tx) == database.Postgres
+	for i, ev := range events {
 		row := AuditEvent{
 			At:       now,
 			Action:   ev.action,
@@ -114,6 +116,11 @@ func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
 			row.ProgramID = ptr(ev.programID)
 		}
 		row.Hash = row.chainEvent().Hash()
+		if postgres && i == len(events)-1 {
+			// The last event and the head's move in one statement: one
+			// round trip less for every write.
+			return appendLastPostgres(tx, &row, head.Events+1, now)
+		}
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("append audit event: %w", err)
 		}
@@ -124,6 +131,25 @@ func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
 	if err != nil {
 		return fmt.Errorf("move the audit chain head: %w", err)
 	}
+	return nil
+}
+
+// appendLastPostgres inserts row, a chain's new last event, and moves the
+// chain's head to it (events in all), in one statement.
+func appendLastPostgres(tx *gorm.DB, row *AuditEvent, events int64, now time.Time) error {
+	var id uint64
+	err := tx.Raw(`WITH ev AS (
+		INSERT INTO audit_events (at, user_id, action, entity, entity_id, program_id, before, after, ip, prev_hash, hash, chain,
+			created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)
+		UPDATE audit_chain_head SET last_id = ev.id, last_hash = ?, events = ?, updated_at = ?
+		FROM ev WHERE audit_chain_head.id = ? RETURNING ev.id`,
+		row.At, row.UserID, row.Action, row.Entity, row.EntityID, row.ProgramID, string(row.Before), string(row.After), row.IP,
+		row.PrevHash, row.Hash, row.Chain, now, now, row.Hash, events, now, row.Chain).Row().Scan(&id)
+	if err != nil {
+		return fmt.Errorf("append audit event: %w", err)
+	}
+	row.ID = id
 	return nil
 }
 
