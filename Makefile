@@ -50,12 +50,12 @@ test: test-go test-frontend test-api-contract test-e2e
 ##   schema of its own, dropped after it)
 test-go:
 	@start=$$(date +%s); \
-	NALGAE_TEST_DIALECT=sqlite $(GO) test -count=1 ./... || exit 1; \
+	NALGAE_TEST_DIALECT=sqlite $(GO) test -count=1 -timeout 30m ./... || exit 1; \
 	echo "Go tests on SQLite took $$(( $$(date +%s) - start )) s"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		start=$$(date +%s); \
 		echo "== Go tests again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		NALGAE_TEST_DIALECT=postgres $(GO) test -count=1 ./... || exit 1; \
+		NALGAE_TEST_DIALECT=postgres $(GO) test -count=1 -timeout 30m ./... || exit 1; \
 		echo "Go tests on PostgreSQL took $$(( $$(date +%s) - start )) s"; \
 	else \
 		echo "(TEST_DATABASE_URL is not set: the PostgreSQL run is skipped; .ci/run starts a server for it)"; \
