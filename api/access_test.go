@@ -115,6 +115,26 @@ func (r accessRow) statuses() ([accessRoles]int, error) {
 	return out, nil
 }
 
+// firstEvidenceID is the id of the first evidence of a fresh copy of the
+// world, which has none: addEvidence makes sure of it.
+const firstEvidenceID = 1
+
+// addEvidence is an access row's setup: a CSV attached to a record.
+func addEvidence(entity string, id uint64) func(t testing.TB, env *testEnv) any {
+	return func(t testing.TB, env *testEnv) any {
+		t.Helper()
+		ev, err := env.store.AddEvidence(context.Background(), modelstest.System, entity, id,
+			models.EvidenceFile{Name: "증빙.csv", Data: []byte("날짜,매출\n2025-10-01,1000\n")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.ID != firstEvidenceID {
+			t.Fatalf("the first evidence has id %d, want %d", ev.ID, firstEvidenceID)
+		}
+		return nil
+	}
+}
+
 // accessTable is the expectation for every route, built on w's ids;
 // refresh is a valid refresh token of the merchant in every copy of the world.
 func accessTable(w *modelstest.World, refresh string) []accessRow {
@@ -369,6 +389,22 @@ func accessTable(w *modelstest.World, refresh string) []accessRow {
 		{method: "POST", path: "/api/v1/campaigns/:id/searchad-pull", url: v1("/campaigns/%d/searchad-pull", w.CampaignA1.ID),
 			body:  map[string]any{"from": "2025-10-01", "to": "2025-10-05", "dry_run": true},
 			setup: linkCampaign(w.CampaignA1.ID), want: "200 200 404 200 404 403 403 404 401"},
+
+		// Evidence (SPEC §14.2) follows its record. Uploads are multipart,
+		// which this table does not send: allowed callers meet 415 after the
+		// access check (evidence_test.go uploads for real).
+		{method: "GET", path: "/api/v1/metrics/:id/evidence", url: v1("/metrics/%d/evidence", w.MetricDraft.ID),
+			setup: addEvidence(models.EvidenceOfMetric, w.MetricDraft.ID), want: "200 200 404 200 404 200 200 404 401"},
+		{method: "POST", path: "/api/v1/metrics/:id/evidence", url: v1("/metrics/%d/evidence", w.MetricDraft.ID),
+			want: "415 415 404 415 404 403 403 404 401"},
+		{method: "GET", path: "/api/v1/sales/:id/evidence", url: v1("/sales/%d/evidence", w.SalesDraft.ID),
+			setup: addEvidence(models.EvidenceOfSales, w.SalesDraft.ID), want: "200 200 404 200 404 200 200 404 401"},
+		{method: "POST", path: "/api/v1/sales/:id/evidence", url: v1("/sales/%d/evidence", w.SalesDraft.ID),
+			want: "415 415 404 415 404 403 403 404 401"},
+		{method: "GET", path: "/api/v1/evidence/:id", url: v1("/evidence/%d", firstEvidenceID),
+			setup: addEvidence(models.EvidenceOfSales, w.SalesSubmitted.ID), want: "200 200 404 200 404 200 200 404 401"},
+		{method: "DELETE", path: "/api/v1/evidence/:id", url: v1("/evidence/%d", firstEvidenceID),
+			setup: addEvidence(models.EvidenceOfMetric, w.MetricDraft.ID), want: "204 204 404 204 404 403 403 404 401"},
 
 		{method: "GET", path: "/api/v1/metrics/:id", url: v1("/metrics/%d", w.MetricDraft.ID),
 			want: "200 200 404 200 404 200 200 404 401"},

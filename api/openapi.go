@@ -42,7 +42,8 @@ part.
 **Errors** always have one shape: ` + "`{\"error\": {\"code\": \"validation_failed\", \"message\": \"…\", \"fields\": {\"spend_krw\": \"must be ≥ 0\"}}}`" + `
 with 400 (malformed JSON), 401 (no or bad token), 403 (you may see this but not do that), 404 (not found, also
 for what you may not see), 409 (stale ` + "`version`" + ` or duplicate), 413 (a JSON body over 1 MiB, an import file over
-20 MiB), 415 (an upload that is not multipart, or a file that is not a CSV, TSV or XLSX), 422 (invalid values,
+20 MiB, an evidence file over 10 MiB), 415 (an upload that is not multipart, an import that is not a CSV, TSV or
+XLSX, evidence that is not a PNG, JPEG, PDF, XLSX or CSV), 422 (invalid values,
 per field in ` + "`fields`" + `) or 429 (rate limited).
 
 **Lists** answer ` + "`{\"items\": [...], \"next_cursor\": \"...\"}`" + `; pass ` + "`next_cursor`" + ` back as ` + "`?cursor=`" + ` for the
@@ -189,6 +190,7 @@ var tagDescriptions = map[string]string{
 	"self-reliance": "The digital self-reliance assessment's statements and scale (SPEC §13.1).",
 	"assessments":   "Merchants' digital self-reliance assessments with their scores (SPEC §13.1).",
 	"followups":     "Follow-ups after a program's end: does the merchant still sell online (SPEC §13.2).",
+	"evidence":      "Evidence files (screenshots, statements) attached to daily entries and sales records (SPEC §14.2): download and delete.",
 	"audit":         "The audit log of every write.",
 	"healthz":       "Operations: liveness, readiness and Prometheus metrics.",
 	"docs":          "This document and its web page.",

@@ -98,10 +98,24 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 	// A publication of the city's program, shared, so that its routes and
 	// its public link are searched too.
 	pub, token := publishShared(t, env, &city, programs[0])
+	// Evidence of an entry and a sales record of the city's program, named
+	// after a student, so that its routes are searched too.
+	var evidence []uint64
+	for _, ev := range []struct {
+		entity string
+		id     uint64
+	}{{models.EvidenceOfMetric, metrics[0]}, {models.EvidenceOfSales, sales[0]}} {
+		e, err := env.store.AddEvidence(t.Context(), models.Actor{UserID: admin0(t, env).ID, Role: models.RoleAdmin},
+			ev.entity, ev.id, models.EvidenceFile{Name: "보고서.csv", Data: []byte("날짜,매출\n2025-10-01,1000\n")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evidence = append(evidence, e.ID)
+	}
 	idsOf := map[string][]uint64{
 		"programs": programs, "teams": teams, "campaigns": campaigns, "metrics": metrics, "sales": sales,
 		"users": users, "merchants": merchants, "evaluations": evaluations, "comments": comments,
-		"targets": targets, "publications": {pub}, "assessments": assessments,
+		"targets": targets, "publications": {pub}, "assessments": assessments, "evidence": evidence,
 	}
 	for what, ids := range idsOf {
 		if len(ids) == 0 {
@@ -191,6 +205,16 @@ func TestCityNeverSeesStudentContacts(t *testing.T) {
 		}
 	}
 	t.Logf("searched %d answers to city staff on %d routes for %d student emails", searched, len(reached), len(contacts))
+}
+
+// admin0 is the demo's admin.
+func admin0(t *testing.T, env *testEnv) *models.User {
+	t.Helper()
+	var admin models.User
+	if err := env.db.Where("role = ?", models.RoleAdmin).First(&admin).Error; err != nil {
+		t.Fatal(err)
+	}
+	return &admin
 }
 
 // responseText is everything an answer tells: its headers and body, and for

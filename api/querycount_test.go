@@ -157,7 +157,33 @@ func newCountedWorld(t *testing.T, k int) *countedWorld {
 	must(cb.Raw().After("*").Register("count:raw", count))
 	w.env = newEnvOn(t, db)
 	w.addPublication(t, k)
+	w.addEvidence(t, k)
 	return w
+}
+
+// addEvidence attaches k files to the first entry, the first sales record
+// and every entry of the first campaign (SPEC §14.2: the paper-clip counts).
+func (w *countedWorld) addEvidence(t *testing.T, k int) {
+	t.Helper()
+	ctx := t.Context()
+	var entries []uint64
+	if err := w.env.db.Model(&models.MetricEntry{}).Where("campaign_id = ?", w.ids["campaign"]).Pluck("id", &entries).Error; err != nil {
+		t.Fatal(err)
+	}
+	add := func(entity string, id uint64) uint64 {
+		ev, err := w.env.store.AddEvidence(ctx, modelstest.System, entity, id, models.EvidenceFile{Name: "e.csv", Data: []byte("a,b\n1,2\n")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev.ID
+	}
+	for range k {
+		w.ids["evidence"] = add(models.EvidenceOfMetric, w.ids["metric"])
+		add(models.EvidenceOfSales, w.ids["sales"])
+	}
+	for _, id := range entries {
+		add(models.EvidenceOfMetric, id)
+	}
 }
 
 // statements is how many SQL statements one GET of path sent, and its status.
@@ -180,6 +206,7 @@ var idEntities = map[string]string{
 	"/publications/": "publication",
 	"/targets/":      "target",
 	"/assessments/":  "assessment",
+	"/evidence/":     "evidence",
 }
 
 func (w *countedWorld) fill(t *testing.T, route string) string {

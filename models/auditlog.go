@@ -121,5 +121,8 @@ func (s *Store) ReviewQueue(ctx context.Context, actor Actor, programID uint64) 
 	for _, r := range sales {
 		out.Sales = append(out.Sales, QueuedSales{SalesRecord: r.SalesRecord, TeamName: r.QTeamName})
 	}
+	if err := fillQueueEvidence(tx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

@@ -138,6 +138,9 @@ type MetricEntry struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	TeamID      uint64     `json:"team_id,omitempty" gorm:"-"`
+	// EvidenceCount is how many evidence files the entry has (SPEC §14.2);
+	// filled in lists and the review queue, absent when none.
+	EvidenceCount int `json:"evidence_count,omitempty" gorm:"-"`
 }
 
 // TableName is "metric_entries".
@@ -166,6 +169,9 @@ type SalesRecord struct {
 	// ConfirmedByName is who confirmed, by name; filled when answering,
 	// never stored or audited (a name changes, the id does not).
 	ConfirmedByName string `json:"confirmed_by_name" gorm:"-"`
+	// EvidenceCount is how many evidence files the record has (SPEC §14.2);
+	// filled in lists and the review queue, absent when none.
+	EvidenceCount int `json:"evidence_count,omitempty" gorm:"-"`
 }
 
 // Comment is a note on a team, optionally anchored to a campaign or an entry.

@@ -30,7 +30,7 @@ type Loader struct {
 func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
 	load := func(db *gorm.DB, conn *sql.Conn) error {
 		return db.Transaction(func(tx *gorm.DB) error {
-			l := &Loader{Store: &Store{db: tx, today: s.today, loginLimits: s.loginLimits, kpis: s.kpis}, ctx: ctx, tx: tx, conn: conn}
+			l := &Loader{Store: &Store{db: tx, today: s.today, loginLimits: s.loginLimits, kpis: s.kpis, sources: s.sources}, ctx: ctx, tx: tx, conn: conn}
 			return fn(l)
 		})
 	}

@@ -279,10 +279,15 @@ func (s *Store) ListMetrics(ctx context.Context, actor Actor, campaignID uint64,
 		f.After = 0
 	}
 	page, err := paginateOrdered(q, "date", f.ListOptions, func(m MetricEntry) uint64 { return dateKey(m.Date) })
+	if err != nil {
+		return page, err
+	}
+	ptrs := make([]*MetricEntry, len(page.Items))
 	for i := range page.Items {
 		page.Items[i].TeamID = c.TeamID
+		ptrs[i] = &page.Items[i]
 	}
-	return page, err
+	return page, fillMetricEvidence(tx, ptrs)
 }
 
 // dateKey packs a date into a cursor number (20251008) and back.

@@ -162,6 +162,9 @@ func (s *Store) ListSales(ctx context.Context, actor Actor, teamID uint64, f Sal
 	for i := range page.Items {
 		ptrs[i] = &page.Items[i]
 	}
+	if err := fillSalesEvidence(tx, ptrs); err != nil {
+		return page, err
+	}
 	return page, fillConfirmers(tx, ptrs)
 }
 

@@ -27,6 +27,10 @@ func (s *Store) SetSearchAd(c *searchad.Client) { s.sources.searchad = c }
 // SetEvidenceBucket sets where evidence files are kept.
 func (s *Store) SetEvidenceBucket(b *blob.Bucket) { s.sources.bucket = b }
 
+// HasEvidenceBucket reports whether evidence files can be kept (the demo
+// attaches some only then).
+func (s *Store) HasEvidenceBucket() bool { return s.sources.bucket != nil }
+
 // ObservePulls registers f to be told each pull's trigger ("manual",
 // "nightly") and outcome ("previewed", "applied", "refused", "failed").
 func (s *Store) ObservePulls(f func(trigger, outcome string)) { s.sources.observePull = f }

@@ -60,6 +60,7 @@ func serve(cfg config, args []string) error {
 	for _, note := range sources.keyNotes {
 		slog.Warn(note)
 	}
+	slog.Info("evidence files kept at " + sources.redactedBlobURL())
 	db, err := openDB(cfg)
 	if err != nil {
 		return err
@@ -158,7 +159,15 @@ func seedCommand(cfg config, args []string) error {
 		fmt.Printf("Logins (password %s): %s, %s, students %s.\n", res.Password, res.Professor, res.City, res.StudentEmailFormat)
 		return nil
 	}
-	logins, err := seed.Demo(context.Background(), models.NewStore(db))
+	// The demo attaches a few evidence files: into the same bucket serve uses.
+	bucket, _, err := openEvidenceBucket(context.Background(), cfg)
+	if err != nil {
+		return err
+	}
+	defer bucket.Close()
+	store := models.NewStore(db)
+	store.SetEvidenceBucket(bucket)
+	logins, err := seed.Demo(context.Background(), store)
 	if err != nil {
 		return err
 	}

@@ -26,10 +26,20 @@ import (
 //	NALGAE_SECRET_KEY_OLD                       older keys, comma separated, still opened while rotating
 //	NALGAE_SEARCHAD_BASE_URL                    SearchAd's API (default https://api.searchad.naver.com)
 //	NALGAE_SEARCHAD_PULL_AT                     the nightly pull, HH:MM in Seoul (default 06:00; "off" for none)
-//	NALGAE_BLOB_URL                             where evidence files live (default file://./data/blobs)
+//	NALGAE_BLOB_URL                             where evidence files live (default: blobs/ in the data directory,
+//	                                            file://./data/blobs for the default database)
 
-// defaultBlobURL keeps evidence beside the default database.
-const defaultBlobURL = "file://./data/blobs"
+// defaultBlobURL keeps evidence in the data directory, beside a SQLite
+// database (./data/blobs for the default ./data/nalgae.db, SPEC §14.2's
+// file://./data/blobs), so that a database in another directory — a test's,
+// a second demo — does not share its files with the default one.
+func defaultBlobURL(cfg config) (string, error) {
+	dir, err := filepath.Abs(filepath.Join(dataDir(cfg), "blobs"))
+	if err != nil {
+		return "", fmt.Errorf("evidence directory: %w", err)
+	}
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}).String(), nil
+}
 
 // sourcesConfig is what setupSources read.
 type sourcesConfig struct {
@@ -104,11 +114,27 @@ func loadSources(ctx context.Context, cfg config) (*sourcesConfig, error) {
 		}
 		sc.pullAt = &at
 	}
-	sc.blobURL = envOr("NALGAE_BLOB_URL", defaultBlobURL)
-	if sc.bucket, err = openBucket(ctx, sc.blobURL); err != nil {
+	if sc.bucket, sc.blobURL, err = openEvidenceBucket(ctx, cfg); err != nil {
 		return nil, err
 	}
 	return sc, nil
+}
+
+// openEvidenceBucket opens NALGAE_BLOB_URL, or the default beside the
+// database; it answers the URL too.
+func openEvidenceBucket(ctx context.Context, cfg config) (*blob.Bucket, string, error) {
+	raw := os.Getenv("NALGAE_BLOB_URL")
+	if raw == "" {
+		var err error
+		if raw, err = defaultBlobURL(cfg); err != nil {
+			return nil, "", err
+		}
+	}
+	b, err := openBucket(ctx, raw)
+	if err != nil {
+		return nil, "", err
+	}
+	return b, raw, nil
 }
 
 // openBucket opens NALGAE_BLOB_URL; a file:// directory is created when
@@ -134,6 +160,17 @@ func openBucket(ctx context.Context, raw string) (*blob.Bucket, error) {
 		return nil, fmt.Errorf("NALGAE_BLOB_URL %s: %w", u.Redacted(), err)
 	}
 	return b, nil
+}
+
+// redactedBlobURL is NALGAE_BLOB_URL without a password or query (an s3
+// endpoint's parameters stay out of the log).
+func (sc *sourcesConfig) redactedBlobURL() string {
+	u, err := url.Parse(sc.blobURL)
+	if err != nil {
+		return "(unparsable NALGAE_BLOB_URL)"
+	}
+	u.RawQuery = ""
+	return u.Redacted()
 }
 
 // apply hands the sources to the store.

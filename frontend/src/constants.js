@@ -9,3 +9,9 @@ export const ROLES = ['admin', 'professor', 'student', 'merchant', 'city']
 export const MAX_IMPORT_MB = 20
 export const IMPORT_KINDS = ['search_ad', 'shopping_ad', 'live_commerce']
 export const IMPORT_ACCEPT = '.csv,.tsv,.txt,.xlsx'
+
+// Evidence files (SPEC §14.2): what the phone's picker offers (photos and
+// PDFs; the server also takes XLSX and CSV, decided by content) and the
+// server's limit.
+export const EVIDENCE_ACCEPT = 'image/*,application/pdf'
+export const MAX_EVIDENCE_MB = 10

@@ -637,6 +637,11 @@ func (d *demoSeeder) review(c *models.Campaign, leader models.Actor, entries []m
 		if err != nil {
 			return fmt.Errorf("log %s: %w", e.Date, err)
 		}
+		if d.s.HasEvidenceBucket() && k >= len(entries)-demoEvidenceDays {
+			if err := d.attachDemoEvidence(leader, m); err != nil {
+				return err
+			}
+		}
 		if m, err = d.s.TransitionMetric(d.ctx, leader, m.ID, models.ActionSubmit, "", nil); err != nil {
 			return fmt.Errorf("submit %s: %w", e.Date, err)
 		}
