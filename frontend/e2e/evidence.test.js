@@ -104,7 +104,7 @@ e2e(
     await login(prof, 'professor')
     await prof.getByTestId('review-link').click()
     await expectPath(prof, /^\/programs\/\d+\/review$/)
-    const queued = row(prof, 'queue-table-metric', won(SPEND))
+    const queued = row(prof, 'queue-table-metric-search_ad', won(SPEND)) // the queue's search-ad table
     await expectText(queued, CAMPAIGN)
     const queueClip = queued.locator('.clip')
     await expectText(queueClip, '1')

@@ -82,7 +82,9 @@ e2e('the professor reads the grade sheet: every student, sortable, missing piece
   // The CSV: UTF-8 with a BOM, JSON names as headers, a row per student,
   // Korean names intact.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('grades-csv').click()])
-  assert.match(download.suggestedFilename(), /^nalgae-grades-\d+\.csv$/)
+  // named in Korean with the day (SPEC §7): 성적_학사시스템용_20261206.csv
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date()).replace(/-/g, '')
+  assert.equal(download.suggestedFilename(), `${msg(ko, 'fileNames.gradesLms')}_${day}.csv`)
   const bytes = fs.readFileSync(await download.path())
   assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the CSV starts with a BOM')
   const lines = bytes.subarray(3).toString('utf8').trim().split(/\r?\n/)

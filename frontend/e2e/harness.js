@@ -347,3 +347,34 @@ export function wonToNumber(text) {
   assert.ok(m, `not a won amount: ${JSON.stringify(text)}`)
   return Number(m[1] + m[2].replace(/,/g, ''))
 }
+
+// Words a Korean page may show in Latin letters: the ad industry's
+// abbreviations (Naver's own console uses them; VAT, SNS), file formats and
+// encodings, the app's name "날개 Nalgae", and the language switch, which
+// says "English" and "언어 / Language" so that a reader of either finds it.
+export const LATIN_ALLOWED = ['SNS', 'ROAS', 'CTR', 'CVR', 'CPC', 'CPA', 'AOV', 'KPI', 'VAT', 'CSV', 'XLSX', 'TSV', 'TXT', 'PDF', 'UTF', 'BOM', 'EUC', 'CATME', 'Nalgae', 'English', 'Language']
+
+/** englishWords lists the Latin words of three letters or more that the
+ * element (a locator: page.locator('body') for the page) shows or reads
+ * aloud (placeholders, aria-labels, titles), without e-mail and web
+ * addresses, file names and LATIN_ALLOWED. A Korean page shows none. */
+export async function englishWords(locator, allowed = LATIN_ALLOWED) {
+  return locator.evaluate(
+    (root, allowed) => {
+      const texts = [root === document.body ? document.title : '', root.innerText]
+      for (const el of root.querySelectorAll('[placeholder], [aria-label], [title]')) {
+        if (!el.getClientRects().length) continue
+        texts.push(el.getAttribute('placeholder') || '', el.getAttribute('aria-label') || '', el.getAttribute('title') || '')
+      }
+      const words = new Set()
+      for (const raw of texts) {
+        const text = raw
+          .replace(/[\w.+-]+@[\w.-]+/g, ' ') // e-mail addresses
+          .replace(/(https?:\/\/)?[\w-]+(\.[\w-]+)+(\/[\w./?=&%-]*)?/g, ' ') // web addresses, file names
+        for (const m of text.matchAll(/[A-Za-z]{3,}/g)) if (!allowed.includes(m[0])) words.add(m[0])
+      }
+      return [...words]
+    },
+    allowed,
+  )
+}

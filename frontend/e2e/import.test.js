@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before } from 'node:test'
-import { e2e, eventually, expectPath, expectText, ko, login, msg, textOf, useServer, won } from './harness.js'
+import { e2e, englishWords, eventually, expectPath, expectText, ko, login, msg, textOf, useServer, won } from './harness.js'
 
 useServer()
 
@@ -45,7 +45,7 @@ const row = (page, testid, cell) =>
 async function openCampaign(page) {
   await login(page, 'student')
   await expectText(page.getByTestId('team-name'), '이도공감')
-  await page.getByRole('link', { name: CAMPAIGN }).click()
+  await page.getByRole('link', { name: CAMPAIGN, exact: true }).click()
   await expectPath(page, /^\/campaigns\/\d+$/)
   await expectText(page.getByTestId('campaign-name'), CAMPAIGN)
   const panel = page.getByTestId('campaign-import')
@@ -89,6 +89,8 @@ e2e('the student previews a SearchAd report, applies it and finds the days as dr
   assert.equal(await panel.getByTestId('import-errors').count(), 0)
   // the days lie outside the campaign's dates: warned, imported all the same
   await expectText(panel.getByTestId('import-warnings'), msg(ko, 'imports.warningsTitle', { n: 2 }))
+  // the preview, its warnings included, is all Korean
+  assert.deepEqual(await englishWords(panel), [], 'English words in the import preview')
   // a preview writes nothing
   assert.equal(await row(page, 'entries-table', dayA).count(), 0)
 
@@ -138,6 +140,7 @@ e2e('a report with one bad cell shows its line and column, and cannot be applied
   assert.equal(await textOf(cells.nth(1)), '클릭수')
   assert.match(await textOf(cells.nth(2)), /4O/)
   assert.equal(await panel.getByTestId('campaign-import-apply').isDisabled(), true)
+  assert.deepEqual(await englishWords(panel), [], 'English words beside the bad cell')
 
   // Fits the phone: no sideways scrolling with the errors shown.
   const { scrollWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth }))

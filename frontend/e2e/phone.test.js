@@ -33,7 +33,7 @@ e2e('the student works on a phone without sideways scrolling', async ({ newPage 
   await page.getByTestId('campaign-table').waitFor()
   await assertNoSidewaysScroll(page, 'team page')
 
-  await page.getByRole('link', { name: '쇼핑라이브 가을 캠핑 기획전' }).click()
+  await page.getByRole('link', { name: '쇼핑라이브 가을 캠핑 기획전', exact: true }).click()
   await expectPath(page, /^\/campaigns\/\d+$/)
   const form = page.getByTestId('log-today')
   await form.waitFor()

@@ -3,7 +3,7 @@
 // with a note; the city's report then counts the approved day, and the
 // student reads the professor's note.
 import assert from 'node:assert/strict'
-import { e2e, eventually, expectPath, expectText, ko, login, msg, textOf, useServer, won, wonToNumber } from './harness.js'
+import { apiCall, apiToken, e2e, eventually, expectPath, expectText, ko, login, msg, textOf, useServer, won, wonToNumber } from './harness.js'
 
 useServer()
 
@@ -47,7 +47,7 @@ e2e('a day logged by the student, approved by the professor, counts in the city 
   const student = await newPage()
   await login(student, 'student')
   await expectText(student.getByTestId('team-name'), '이도공감')
-  await student.getByRole('link', { name: CAMPAIGN }).click()
+  await student.getByRole('link', { name: CAMPAIGN, exact: true }).click()
   await expectText(student.getByTestId('campaign-name'), CAMPAIGN)
   await expectText(student.getByTestId('log-today').locator('h2'), msg(ko, 'metrics.logTitle'))
   assert.equal(await student.getByTestId('metric-date').inputValue(), yesterday, 'ad results start on yesterday (Seoul): ad consoles settle the day after')
@@ -77,16 +77,19 @@ e2e('a day logged by the student, approved by the professor, counts in the city 
   await login(prof, 'professor')
   await prof.getByTestId('review-link').click()
   await expectPath(prof, /^\/programs\/\d+\/review$/)
-  const approveRow = row(prof, 'queue-table-metric', won(12_345))
+  const approveRow = row(prof, 'queue-table-metric-search_ad', won(12_345))
   await expectText(approveRow, '이도공감')
   await expectText(approveRow, CAMPAIGN)
   await expectText(approveRow, today)
+  // each row links to its team and its campaign
+  assert.match(await approveRow.getByRole('link', { name: '이도공감' }).first().getAttribute('href'), /^\/teams\/\d+$/)
+  assert.match(await approveRow.getByRole('link', { name: CAMPAIGN }).getAttribute('href'), /^\/campaigns\/\d+$/)
   await approveRow.getByRole('checkbox').check()
   await expectText(prof.getByTestId('approve-metric'), msg(ko, 'review.approveSelected', { n: 1 }))
   await prof.getByTestId('approve-metric').click()
   await eventually(async () => assert.equal(await approveRow.count(), 0, 'the approved day leaves the queue'))
 
-  const returnRow = row(prof, 'queue-table-metric', won(23_456))
+  const returnRow = row(prof, 'queue-table-metric-search_ad', won(23_456))
   await returnRow.getByRole('checkbox').check()
   await prof.getByTestId('return-metric').click()
   const dialog = prof.getByTestId('return-dialog')
@@ -120,3 +123,30 @@ e2e('a day logged by the student, approved by the professor, counts in the city 
   // The returned day can be submitted again.
   await expectText(student.getByTestId('submit-all'), msg(ko, 'metrics.submitAll', { n: 1 }))
 }, { timeout: 90_000 })
+
+e2e('the review queue shows a live broadcast with its viewers and links it to its campaign', async ({ newPage }) => {
+  // A broadcast day of 이도공감's live series, sent back for review: the
+  // professor returns it and submits it again for the team (as they may).
+  const token = await apiToken('professor')
+  const teams = (await apiCall(token, 'GET', '/teams')).items
+  const ido = teams.find((tm) => tm.merchant?.name === '이도공감') || teams[0]
+  const campaigns = (await apiCall(token, 'GET', `/teams/${ido.id}/campaigns`)).items
+  const live = campaigns.find((c) => c.kind === 'live_commerce')
+  assert.ok(live, 'a live-commerce campaign in the demo team')
+  const days = (await apiCall(token, 'GET', `/campaigns/${live.id}/metrics?limit=200`)).items
+  let entry = days.find((m) => m.viewers > 1000 && m.revenue_krw > 0 && m.status !== 'submitted')
+  assert.ok(entry, 'a broadcast day')
+  if (entry.status === 'approved') entry = await apiCall(token, 'POST', `/metrics/${entry.id}/return`, { note: '시청자 수 확인', version: entry.version })
+  await apiCall(token, 'POST', `/metrics/${entry.id}/submit`, { version: entry.version })
+
+  const prof = await newPage()
+  await login(prof, 'professor')
+  await prof.getByTestId('review-link').click()
+  const table = prof.getByTestId('queue-table-metric-live_commerce')
+  await expectText(table.locator('thead'), msg(ko, 'metrics.fields.viewers'))
+  const tr = row(prof, 'queue-table-metric-live_commerce', won(entry.revenue_krw))
+  await expectText(tr, entry.viewers.toLocaleString('en-US'))
+  await expectText(tr, entry.date)
+  await tr.getByRole('link', { name: live.name }).click()
+  await expectPath(prof, new RegExp(`^/campaigns/${live.id}$`))
+})

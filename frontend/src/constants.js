@@ -10,6 +10,12 @@ export const MAX_IMPORT_MB = 20
 export const IMPORT_KINDS = ['search_ad', 'shopping_ad', 'live_commerce']
 export const IMPORT_ACCEPT = '.csv,.tsv,.txt,.xlsx'
 
+/** countedQuery is the `statuses=` of a "which statuses count" choice:
+ * 'approved' (the program report's default) or 'all' (a team's). */
+export function countedQuery(choice) {
+  return choice === 'approved' ? 'approved' : STATUSES.join(',')
+}
+
 // Evidence files (SPEC §14.2): what the phone's picker offers (photos and
 // PDFs; the server also takes XLSX and CSV, decided by content) and the
 // server's limit.

@@ -113,6 +113,12 @@ export function formatWonCompact(v, locale = 'ko') {
   return (n < 0 ? '-' : '') + '₩' + f.format(Math.abs(n))
 }
 
+/** shiftDate moves a YYYY-MM-DD date by n days (negative: earlier). */
+export function shiftDate(date, n) {
+  const [y, m, d] = date.split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10)
+}
+
 /** formatScore writes a 0–100 self-reliance score with one decimal. */
 export function formatScore(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return NONE

@@ -84,13 +84,17 @@ describe('MetricForm', () => {
     )
     vi.stubGlobal('fetch', fetchMock)
     const w = mountWith(MetricForm, { props: { campaign } })
-    await w.find('[data-testid="metric-spend_krw"]').setValue(-5)
+    // a money field takes digits only (a minus sign is not money): the
+    // server's refusal is shown for another field's negative count
+    await w.find('[data-testid="metric-spend_krw"]').setValue('-5')
+    await w.find('[data-testid="metric-clicks"]').setValue(-5)
     await w.find('form').trigger('submit')
     await flushPromises()
 
     const body = JSON.parse(fetchMock.mock.calls[0][1].body)
     expect(fetchMock.mock.calls[0][0]).toBe('/api/v1/campaigns/7/metrics')
-    expect(body.spend_krw).toBe(-5)
+    expect(body.spend_krw).toBe(5)
+    expect(body.clicks).toBe(-5)
     expect(body.date).toMatch(/^\d{4}-\d{2}-\d{2}$/)
 
     const spend = w.find('#m-spend_krw')

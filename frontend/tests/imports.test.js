@@ -129,7 +129,7 @@ describe('ImportPreview', () => {
     const cells = row.findAll('td')
     expect(cells[0].text()).toBe('6')
     expect(cells[1].text()).toBe(XSS)
-    expect(cells[2].text()).toBe('"4O2" is not a number')
+    expect(cells[2].text()).toBe('“4O2”은(는) 숫자가 아닙니다.') // the server's message in the app's words
     expect(w.find('img').exists()).toBe(false)
     expect(w.find('[data-testid="import-errors"] caption').text()).toBe('오류 1건')
     expect(w.find('[data-testid="import-rows"] dd').text()).toBe('10')
@@ -220,7 +220,7 @@ describe('ImportPanel', () => {
     await flushPromises()
     const text = w.find('[data-testid="import-error"]').text()
     expect(text).toContain(ko.imports.unsupported)
-    expect(text).toContain('The file holds binary data.')
+    expect(text).toContain(ko.imports.msg.binary) // the server's explanation in the app's words
     expect(w.find('[data-testid="import-result"]').exists()).toBe(false)
   })
 })

@@ -144,6 +144,8 @@ async function decode(res) {
 export async function request(method, path, { body, query, raw = false } = {}) {
   const res = await respond(method, path, { body, query })
   if (!res.ok) throw await toApiError(res)
+  // a review, a submission or a confirmation changes what waits for whom
+  if (/\/(submit|approve|return|confirm|dispute|answer)$/.test(path) && typeof window !== 'undefined') window.dispatchEvent(new Event('nalgae:workflow'))
   if (raw) return res
   return decode(res)
 }
