@@ -116,6 +116,12 @@ bench: build-go
 	CGO_ENABLED=1 $(GO) build -trimpath -o bin/nalgae-bench ./cmd/nalgae-bench
 	./bin/nalgae-bench -teams $(BENCH_TEAMS) -bin $(BIN) -data .bench $(BENCH_FLAGS)
 
+## bench-postgres: `make bench` on SQLite and on a throwaway PostgreSQL server with durable
+##   settings (fsync, synchronous_commit and full_page_writes on; .ci/with-postgres PG_DURABLE=1)
+.PHONY: bench-postgres
+bench-postgres:
+	PG_DURABLE=1 .ci/with-postgres sh -c 'BENCH_DATABASE_URL=$$TEST_DATABASE_URL $(MAKE) bench BENCH_TEAMS=$(BENCH_TEAMS) BENCH_FLAGS="$(BENCH_FLAGS)"'
+
 ## bench-go: the Go micro-benchmarks of models (report and team KPIs on 200 teams, in-process)
 .PHONY: bench-go
 bench-go:

@@ -55,6 +55,8 @@ type Server struct {
 	// telemetry counts and times requests for /metrics (ops.go).
 	telemetry *telemetry
 	log       *slog.Logger
+	// answers keeps the JSON of kept KPI answers (answers.go).
+	answers *encodedAnswers
 }
 
 // New builds the echo instance with every route of routes.go.
@@ -92,7 +94,7 @@ func New(cfg Config) *Server {
 	}))
 	// Uploads have their own, larger limit (imports.go).
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: MaxJSONBody, Skipper: isUpload}))
-	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, echo: e, telemetry: tel, log: cfg.Logger}
+	s := &Server{cfg: cfg, store: cfg.Store, tokens: cfg.Tokens, echo: e, telemetry: tel, log: cfg.Logger, answers: newEncodedAnswers()}
 	s.register()
 	return s
 }

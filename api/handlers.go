@@ -120,7 +120,7 @@ func transition[T any](action string, do func(context.Context, models.Actor, uin
 }
 
 // kpisOf answers the KPIs of the object with the path's id.
-func kpisOf[T any](c echo.Context, compute func(context.Context, models.Actor, uint64, models.KPIQuery) (T, error)) error {
+func kpisOf[T any](c echo.Context, answers *encodedAnswers, compute func(context.Context, models.Actor, uint64, models.KPIQuery) (T, error)) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -133,5 +133,6 @@ func kpisOf[T any](c echo.Context, compute func(context.Context, models.Actor, u
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, out)
+	// The store's answers are kept and never changed: their JSON is too.
+	return answers.send(c, out)
 }

@@ -54,11 +54,11 @@ func kpiQuery(c echo.Context) (models.KPIQuery, error) {
 }
 
 func (s *Server) campaignKPIs(c echo.Context) error {
-	return kpisOf(c, s.store.CampaignKPIs)
+	return kpisOf(c, s.answers, s.store.CampaignKPIs)
 }
 
 func (s *Server) teamKPIs(c echo.Context) error {
-	return kpisOf(c, s.store.TeamKPIs)
+	return kpisOf(c, s.answers, s.store.TeamKPIs)
 }
 
 // reportQuery adds the report's filters: from, to (entry days) and kind

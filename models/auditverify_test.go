@@ -12,6 +12,7 @@ import (
 
 	"github.com/nalgae/nalgae/models"
 	"github.com/nalgae/nalgae/models/auditchain"
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
@@ -229,6 +230,92 @@ func TestAuditChainTamperIsFound(t *testing.T) {
 			}
 			if v.Break.EventID != tt.wantID || !strings.Contains(v.Break.Problem, tt.wantWords) {
 				t.Fatalf("break %v; want event %d and %q", v.Break, tt.wantID, tt.wantWords)
+			}
+		})
+	}
+}
+
+// On PostgreSQL a writer appends to a chain whose head no other transaction
+// holds: with chain 1's head held, a write goes to chain 2, the log still
+// verifies, and tampering with that second chain (or with the heads) is
+// found. (SQLite lets one writer in at a time: it only ever uses chain 1.)
+func TestAuditChainsSecondChain(t *testing.T) {
+	modelstest.Only(t, database.Postgres)
+	w, clone := modelstest.WorldTemplate(t)
+	// second writes one comment while another transaction holds chain 1's
+	// head, and returns its event's id.
+	second := func(t *testing.T, db *gorm.DB) uint64 {
+		t.Helper()
+		holder := db.Begin()
+		defer holder.Rollback()
+		if err := holder.Exec(`SELECT id FROM audit_chain_head WHERE id = 1 FOR UPDATE`).Error; err != nil {
+			t.Fatal(err)
+		}
+		prof := models.Actor{UserID: w.Prof.ID, Role: models.RoleProfessor, IP: "10.0.0.3"}
+		if _, err := models.NewStore(db).CreateComment(t.Context(), prof, w.TeamA1.ID, models.CommentInput{Body: "둘째 사슬"}); err != nil {
+			t.Fatal(err)
+		}
+		var ev models.AuditEvent
+		if err := db.Order("id DESC").First(&ev).Error; err != nil {
+			t.Fatal(err)
+		}
+		if ev.Chain != 2 || ev.PrevHash != auditchain.Genesis {
+			t.Fatalf("the write went to chain %d after %q; want chain 2 from the genesis hash", ev.Chain, ev.PrevHash)
+		}
+		return ev.ID
+	}
+	t.Run("intact", func(t *testing.T) {
+		db := clone(t)
+		before := verifyOK(t, db)
+		second(t, db)
+		if n := verifyOK(t, db); n != before+1 {
+			t.Fatalf("%d events, want %d", n, before+1)
+		}
+		v, err := models.VerifyAuditChain(t.Context(), db)
+		if err != nil || v.Chains != models.AuditChains {
+			t.Fatalf("walked %d chains (%v), want %d", v.Chains, err, models.AuditChains)
+		}
+	})
+	tests := []struct {
+		name      string
+		tamper    func(db *gorm.DB, id uint64) error
+		wantID    func(id uint64) uint64
+		wantWords string
+	}{
+		{"content changed", func(db *gorm.DB, id uint64) error {
+			return db.Exec(`UPDATE audit_events SET ip = '10.9.9.9' WHERE id = ?`, id).Error
+		}, func(id uint64) uint64 { return id }, "content does not match its hash"},
+		{"moved to another chain", func(db *gorm.DB, id uint64) error {
+			return db.Exec(`UPDATE audit_events SET chain = 3 WHERE id = ?`, id).Error
+		}, func(id uint64) uint64 { return id }, "the head of chain 2 names event"},
+		{"its head deleted", func(db *gorm.DB, id uint64) error {
+			return db.Exec(`DELETE FROM audit_chain_head WHERE id = 2`).Error
+		}, func(id uint64) uint64 { return id }, "belongs to no chain with a head"},
+		{"an empty chain's head deleted", func(db *gorm.DB, id uint64) error {
+			return db.Exec(`DELETE FROM audit_chain_head WHERE id = 5`).Error
+		}, func(uint64) uint64 { return 0 }, "the head of chain 5 is missing"},
+		{"the last head deleted", func(db *gorm.DB, id uint64) error {
+			return db.Exec(`DELETE FROM audit_chain_head WHERE id = ?`, models.AuditChains).Error
+		}, func(uint64) uint64 { return 0 }, fmt.Sprintf("the head of chain %d is missing", models.AuditChains)},
+		{"deleted", func(db *gorm.DB, id uint64) error {
+			return db.Exec(`DELETE FROM audit_events WHERE id = ?`, id).Error
+		}, func(id uint64) uint64 { return id }, "were deleted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := clone(t)
+			id := second(t, db)
+			verifyOK(t, db)
+			modelstest.TamperAudit(t, db, func(tx *gorm.DB) error { return tt.tamper(tx, id) })
+			v, err := models.VerifyAuditChain(t.Context(), db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Break == nil {
+				t.Fatalf("verify found nothing wrong after %d events", v.Events)
+			}
+			if v.Break.EventID != tt.wantID(id) || !strings.Contains(v.Break.Problem, tt.wantWords) {
+				t.Fatalf("break %v; want event %d and %q", v.Break, tt.wantID(id), tt.wantWords)
 			}
 		})
 	}

@@ -216,8 +216,11 @@ type AuditEvent struct {
 	// PrevHash is the Hash of the event before this one (auditchain.Genesis
 	// for the first); Hash covers this event's content and PrevHash, so
 	// that changing or removing an event breaks the chain (VerifyAuditChain).
-	PrevHash  string    `json:"prev_hash" gorm:"not null;default:''"`
-	Hash      string    `json:"hash" gorm:"not null;default:''"`
+	PrevHash string `json:"prev_hash" gorm:"not null;default:''"`
+	Hash     string `json:"hash" gorm:"not null;default:''"`
+	// Chain is the chain (1 to AuditChains) the event is linked into: its
+	// PrevHash is the hash of the event before it in that chain.
+	Chain     uint64    `json:"chain" gorm:"not null;default:1"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -230,11 +233,12 @@ func (e *AuditEvent) chainEvent() auditchain.Event {
 	}
 }
 
-// AuditChainHead is the end of the audit chain: the last event, its hash and
-// how many events the chain holds. Appending an event locks this one row, so
-// that concurrent writers append one after the other instead of forking the
-// chain; and a verifier compares the chain's end with it, so that removing
-// the newest events is noticed too.
+// AuditChainHead is the end of one audit chain: its last event, that
+// event's hash and how many events the chain holds. Appending an event locks
+// its chain's head, so that concurrent writers of one chain append one after
+// the other instead of forking it; and a verifier compares each chain's end
+// with its head, so that removing the newest events is noticed too. The log
+// has AuditChains chains, so that writers do not all queue on one row.
 type AuditChainHead struct {
 	ID        uint64 `gorm:"primaryKey"`
 	LastID    uint64 `gorm:"not null"`
@@ -243,11 +247,12 @@ type AuditChainHead struct {
 	UpdatedAt time.Time
 }
 
-// TableName names the one-row table.
+// TableName names the table of chain heads.
 func (AuditChainHead) TableName() string { return "audit_chain_head" }
 
-// auditHeadID is the id of the chain head's only row.
-const auditHeadID = 1
+// AuditChains is how many chains the audit log has (heads 1 to AuditChains,
+// created by the migration 20261233_audit_chains).
+const AuditChains = 64
 
 // RefreshToken is the hash of an opaque refresh token. Tokens of one login
 // share a family; replaying a used token revokes the family.

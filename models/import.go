@@ -329,6 +329,10 @@ func (s *Store) upsertDays(tx *gorm.DB, run *importRun, rel relation, c *Campaig
 		return err
 	}
 	today, source := s.today(), run.source()
+	// New days are inserted together at the end, a few hundred rows a
+	// statement: one statement (and one firing of the summary triggers)
+	// instead of one a day.
+	var created []MetricEntry
 	for _, d := range days {
 		date := d.Date
 		in := MetricInput{Date: &date, SpendKRW: d.SpendKRW, Impressions: d.Impressions, Clicks: d.Clicks,
@@ -370,14 +374,22 @@ func (s *Store) upsertDays(tx *gorm.DB, run *importRun, rel relation, c *Campaig
 			}
 			continue
 		}
-		if err := tx.Create(&entry).Error; err != nil {
-			return fmt.Errorf("create entry: %w", err)
-		}
-		run.result.Created++
+		created = append(created, entry)
 		run.change(d, "created")
+	}
+	if len(created) > 0 {
+		if err := tx.CreateInBatches(&created, importInsertBatch).Error; err != nil {
+			return fmt.Errorf("create entries: %w", err)
+		}
+		run.result.Created += len(created)
 	}
 	return nil
 }
+
+// importInsertBatch is how many new entries one INSERT of an import
+// carries: SQLite allows 32766 bind parameters a statement, and an entry
+// has about 25 columns.
+const importInsertBatch = 1000
 
 // change lists a pulled day in the answer's Changes (file imports do not).
 func (run *importRun) change(d imports.Day, action string) {

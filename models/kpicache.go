@@ -39,7 +39,12 @@ type kpiCacheKey struct {
 	query string // the KPIQuery, spelled out
 }
 
+// kpiCacheEntry is a kept answer and the team state it was computed under:
+// the team and its stamp. The team is kept too because a campaign moved to
+// another team is the same key, and on SQLite stamps count per team, so the
+// new team's stamp could equal the old one's by chance.
 type kpiCacheEntry struct {
+	teamID uint64
 	stamp  int64
 	answer any // *TeamKPIs or *CampaignKPIs, never changed once stored
 }
@@ -65,38 +70,60 @@ func teamStamp(tx *gorm.DB, teamID uint64) (int64, error) {
 	return stamp, nil
 }
 
-// keptKPIs is key's kept answer if it was computed under stamp.
-func keptKPIs[T any](s *Store, key kpiCacheKey, stamp int64) (*T, bool) {
-	if e, ok := s.kpis.entries.Get(key); ok && e.stamp == stamp {
+// keptKPIs is key's kept answer if it was computed under team's stamp.
+func keptKPIs[T any](s *Store, key kpiCacheKey, teamID uint64, stamp int64) (*T, bool) {
+	if e, ok := s.kpis.entries.Get(key); ok && e.teamID == teamID && e.stamp == stamp {
 		answer, ok := e.answer.(*T)
 		return answer, ok
 	}
 	return nil, false
 }
 
-// loadTeamStamped is loadTeam that also reads the team's stamp, in the
-// same statement: a kept answer then costs no query of its own. Only the
-// team's keys are read (access rules and KPIs need no more).
+// loadTeamStamped is loadTeam that also reads the team's stamp and the
+// actor's relation to the team (teamRelation, as SQL) in the same statement:
+// a kept answer then costs this one query. Only the team's keys are read
+// (access rules and KPIs need no more).
 func loadTeamStamped(tx *gorm.DB, actor Actor, teamID uint64) (*Team, int64, error) {
+	related, rel, args := relatedTeamSQL(actor)
 	var team Team
-	var stamp int64
-	err := tx.Raw(`SELECT teams.id, teams.program_id, teams.merchant_id, COALESCE(team_stamps.stamp, 0)
-		FROM teams LEFT JOIN team_stamps ON team_stamps.team_id = teams.id WHERE teams.id = ?`, teamID).
-		Row().Scan(&team.ID, &team.ProgramID, &team.MerchantID, &stamp)
+	var stamp, isRelated int64
+	err := tx.Raw(`SELECT teams.id, teams.program_id, teams.merchant_id, COALESCE(team_stamps.stamp, 0), `+related+`
+		FROM teams LEFT JOIN team_stamps ON team_stamps.team_id = teams.id WHERE teams.id = ?`, append(args, teamID)...).
+		Row().Scan(&team.ID, &team.ProgramID, &team.MerchantID, &stamp, &isRelated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, ErrNotFound
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("load team %d: %w", teamID, err)
 	}
-	rel, err := teamRelation(tx, actor, &team)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !rel.canRead() {
+	if isRelated == 0 || !rel.canRead() {
 		return nil, 0, ErrNotFound
 	}
 	return &team, stamp, nil
+}
+
+// relatedTeamSQL is teamRelation as a column over a row of teams: 1 when
+// actor stands to the team as rel, else 0 (with its bind arguments).
+func relatedTeamSQL(actor Actor) (string, relation, []any) {
+	exists := func(q string) string { return "CASE WHEN EXISTS (" + q + ") THEN 1 ELSE 0 END" }
+	switch actor.Role {
+	case RoleAdmin:
+		return "1", relAdmin, nil
+	case RoleProfessor, RoleCity:
+		rel := relProfessor
+		if actor.Role == RoleCity {
+			rel = relCity
+		}
+		return exists(`SELECT 1 FROM program_staff WHERE program_staff.program_id = teams.program_id
+			AND program_staff.user_id = ? AND program_staff.role = ?`), rel, []any{actor.UserID, string(actor.Role)}
+	case RoleStudent:
+		return exists(`SELECT 1 FROM team_members WHERE team_members.team_id = teams.id AND team_members.user_id = ?`),
+			relMember, []any{actor.UserID}
+	case RoleMerchant:
+		return exists(`SELECT 1 FROM merchants WHERE merchants.id = teams.merchant_id AND merchants.owner_user_id = ?`),
+			relOwner, []any{actor.UserID}
+	}
+	return "0", 0, nil
 }
 
 // cachedKPIs answers from the cache when it holds key's answer computed
@@ -104,15 +131,15 @@ func loadTeamStamped(tx *gorm.DB, actor Actor, teamID uint64) (*Team, int64, err
 // The stamp must be read before computing: a write that lands meanwhile
 // moves it, so an answer that might have missed that write is never served
 // again.
-func cachedKPIs[T any](s *Store, stamp int64, key kpiCacheKey, compute func() (*T, error)) (*T, error) {
-	if answer, ok := keptKPIs[T](s, key, stamp); ok {
+func cachedKPIs[T any](s *Store, teamID uint64, stamp int64, key kpiCacheKey, compute func() (*T, error)) (*T, error) {
+	if answer, ok := keptKPIs[T](s, key, teamID, stamp); ok {
 		return answer, nil
 	}
 	answer, err := compute()
 	if err != nil {
 		return nil, err
 	}
-	s.kpis.entries.Add(key, kpiCacheEntry{stamp: stamp, answer: answer})
+	s.kpis.entries.Add(key, kpiCacheEntry{teamID: teamID, stamp: stamp, answer: answer})
 	return answer, nil
 }
 
@@ -163,7 +190,7 @@ func (s *Store) fillProgramTeamKPIs(tx *gorm.DB, program *Program, today civil.D
 			return nil, err
 		}
 		for _, t := range teams {
-			s.kpis.entries.Add(KPIQuery{Lang: lang}.cacheKey("team", t.ID, today), kpiCacheEntry{stamp: t.Stamp,
+			s.kpis.entries.Add(KPIQuery{Lang: lang}.cacheKey("team", t.ID, today), kpiCacheEntry{teamID: t.ID, stamp: t.Stamp,
 				answer: &TeamKPIs{TeamID: t.ID, CountedStatuses: Statuses, TeamFigures: src.teamFigures(t.ID), Targets: nonNil(targets[t.ID])}})
 		}
 		return nil, nil

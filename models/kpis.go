@@ -219,7 +219,7 @@ func (s *Store) CampaignKPIs(ctx context.Context, actor Actor, id uint64, q KPIQ
 	if err != nil {
 		return nil, err
 	}
-	return cachedKPIs(s, stamp, q.cacheKey("campaign", id, today), func() (*CampaignKPIs, error) {
+	return cachedKPIs(s, t.ID, stamp, q.cacheKey("campaign", id, today), func() (*CampaignKPIs, error) {
 		statuses := defaultStatuses(q.Statuses, Statuses)
 		var program Program
 		if err := first(tx, &program, t.ProgramID); err != nil {
@@ -247,7 +247,7 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 	}
 	today := s.today()
 	key := q.cacheKey("team", id, today)
-	return cachedKPIs(s, stamp, key, func() (*TeamKPIs, error) {
+	return cachedKPIs(s, id, stamp, key, func() (*TeamKPIs, error) {
 		statuses := defaultStatuses(q.Statuses, Statuses)
 		var program Program
 		if err := first(tx, &program, t.ProgramID); err != nil {
@@ -260,7 +260,7 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 			// A pass that failed leaves this team to be computed alone.
 			if err := s.fillProgramTeamKPIs(tx, &program, today, q.Lang); err != nil {
 				slog.Warn("program KPI pass", "program", program.ID, "err", err)
-			} else if answer, ok := keptKPIs[TeamKPIs](s, key, stamp); ok {
+			} else if answer, ok := keptKPIs[TeamKPIs](s, key, id, stamp); ok {
 				return answer, nil
 			}
 		}

@@ -79,7 +79,10 @@ func summaryMismatches(t *testing.T, db *gorm.DB) []string {
 			SUM(impressions) AS impressions, SUM(clicks) AS clicks, SUM(conversions) AS conversions, SUM(COALESCE(viewers, 0)) AS viewers
 			FROM metric_entries GROUP BY campaign_id, status`))
 	compare("program_daily_sums",
-		load(`SELECT `+key("program_id", "status", "kind", "CAST(date AS TEXT)")+` AS key, entries, spend_krw, revenue_krw FROM program_daily_sums`),
+		// PostgreSQL keeps a row per team (20261232_pg_summaries), SQLite
+		// one per program; readers sum them, and so does this.
+		load(`SELECT `+key("program_id", "status", "kind", "CAST(date AS TEXT)")+` AS key, SUM(entries) AS entries,
+			SUM(spend_krw) AS spend_krw, SUM(revenue_krw) AS revenue_krw FROM program_daily_sums GROUP BY program_id, status, kind, date`),
 		load(`SELECT `+key("t.program_id", "m.status", "c.kind", "CAST(m.date AS TEXT)")+` AS key, COUNT(*) AS entries,
 			SUM(m.spend_krw) AS spend_krw, SUM(m.revenue_krw) AS revenue_krw
 			FROM metric_entries m JOIN campaigns c ON c.id = m.campaign_id JOIN teams t ON t.id = c.team_id

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -20,16 +21,24 @@ type Loader struct {
 	Store *Store
 	ctx   context.Context
 	tx    *gorm.DB
+	conn  *sql.Conn // the transaction's connection on PostgreSQL, for COPY
 }
 
 // Load runs fn in one transaction. What fn writes outside the Store's
 // methods it records with Loader.Audit, so that the audit log tells every
 // write whichever path it took.
 func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		l := &Loader{Store: &Store{db: tx, today: s.today, loginLimits: s.loginLimits, kpis: s.kpis, sources: s.sources}, ctx: ctx, tx: tx}
-		return fn(l)
-	})
+	load := func(db *gorm.DB, conn *sql.Conn) error {
+		return db.Transaction(func(tx *gorm.DB) error {
+			l := &Loader{Store: &Store{db: tx, today: s.today, loginLimits: s.loginLimits, kpis: s.kpis, sources: s.sources}, ctx: ctx, tx: tx, conn: conn}
+			return fn(l)
+		})
+	}
+	if database.DialectOf(s.db) != database.Postgres {
+		return load(s.db.WithContext(ctx), nil)
+	}
+	// PostgreSQL loads in bulk with COPY, over the transaction's own connection.
+	return database.PinConn(ctx, s.db, load)
 }
 
 // Context is the load's context.
@@ -71,9 +80,14 @@ func (l *Loader) Insert(rows any) error {
 	return nil
 }
 
-// Bulk prepares a multi-row INSERT into table for rows valid by
-// construction (database.BulkInsert).
-func (l *Loader) Bulk(table string, columns []string, constants []database.BulkConstant) (*database.BulkInsert, error) {
+// Bulk prepares the bulk write into table of rows valid by construction:
+// COPY on PostgreSQL (database.CopyInsert), multi-row INSERTs on SQLite
+// (database.BulkInsert). Either way the database's triggers keep the
+// summary tables in step (on PostgreSQL once per COPY, set-wise).
+func (l *Loader) Bulk(table string, columns []string, constants []database.BulkConstant) (database.RowWriter, error) {
+	if l.conn != nil {
+		return database.NewCopyInsert(l.ctx, l.conn, table, columns, constants), nil
+	}
 	return database.NewBulkInsert(l.ctx, l.tx, table, columns, constants)
 }
 

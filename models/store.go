@@ -6,12 +6,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/database"
 )
 
 // Store is the domain's entry point: every read and write goes through it
@@ -68,21 +70,32 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *gorm.DB) ([]
 	})
 }
 
-// appendAudit adds events to the audit chain, each linked to the one before
-// by its hash. It locks the chain head first: on PostgreSQL, concurrent
-// transactions queue on that row lock until the one ahead commits, so each
-// appends to the chain as the last committed writer left it. (On SQLite the
-// write lock taken at BEGIN IMMEDIATE already lets one writer in at a time.)
+// appendAudit adds events to an audit chain, each linked to the one before
+// by its hash. It locks a chain's head first: on PostgreSQL, a head no other
+// transaction holds (SKIP LOCKED), so that writers of all programs do not
+// take turns on one row until each commits; only when every chain is held
+// does a writer queue, on one chosen at random. A transaction holding a
+// head appends to that chain as the last committed writer of it left it.
+// (On SQLite the write lock taken at BEGIN IMMEDIATE already lets one
+// writer in at a time, and the locking clause is left out: chain 1 it is.)
 func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
 	if len(events) == 0 {
 		return nil
 	}
 	var head AuditChainHead
-	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&head, auditHeadID).Error; err != nil {
-		return fmt.Errorf("lock the audit chain head: %w", err)
+	found := tx.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
+		Order("id").Limit(1).Find(&head)
+	if found.Error != nil {
+		return fmt.Errorf("lock an audit chain head: %w", found.Error)
+	}
+	if found.RowsAffected == 0 {
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&head, rand.Uint64N(AuditChains)+1).Error; err != nil {
+			return fmt.Errorf("lock an audit chain head: %w", err)
+		}
 	}
 	now := nowUTC()
-	for _, ev := range events {
+	postgres := database.DialectOf(tx) == database.Postgres
+	for i, ev := range events {
 		row := AuditEvent{
 			At:       now,
 			Action:   ev.action,
@@ -91,6 +104,7 @@ func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
 			After:    toRawJSON(ev.after),
 			IP:       actor.IP,
 			PrevHash: head.LastHash,
+			Chain:    head.ID,
 		}
 		if actor.UserID != 0 {
 			row.UserID = ptr(actor.UserID)
@@ -102,16 +116,40 @@ func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
 			row.ProgramID = ptr(ev.programID)
 		}
 		row.Hash = row.chainEvent().Hash()
+		if postgres && i == len(events)-1 {
+			// The last event and the head's move in one statement: one
+			// round trip less for every write.
+			return appendLastPostgres(tx, &row, head.Events+1, now)
+		}
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("append audit event: %w", err)
 		}
 		head.LastID, head.LastHash, head.Events = row.ID, row.Hash, head.Events+1
 	}
-	err := tx.Model(&AuditChainHead{}).Where("id = ?", auditHeadID).
+	err := tx.Model(&AuditChainHead{}).Where("id = ?", head.ID).
 		Updates(map[string]any{"last_id": head.LastID, "last_hash": head.LastHash, "events": head.Events, "updated_at": now}).Error
 	if err != nil {
 		return fmt.Errorf("move the audit chain head: %w", err)
 	}
+	return nil
+}
+
+// appendLastPostgres inserts row, a chain's new last event, and moves the
+// chain's head to it (events in all), in one statement.
+func appendLastPostgres(tx *gorm.DB, row *AuditEvent, events int64, now time.Time) error {
+	var id uint64
+	err := tx.Raw(`WITH ev AS (
+		INSERT INTO audit_events (at, user_id, action, entity, entity_id, program_id, before, after, ip, prev_hash, hash, chain,
+			created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)
+		UPDATE audit_chain_head SET last_id = ev.id, last_hash = ?, events = ?, updated_at = ?
+		FROM ev WHERE audit_chain_head.id = ? RETURNING ev.id`,
+		row.At, row.UserID, row.Action, row.Entity, row.EntityID, row.ProgramID, string(row.Before), string(row.After), row.IP,
+		row.PrevHash, row.Hash, row.Chain, now, now, row.Hash, events, now, row.Chain).Row().Scan(&id)
+	if err != nil {
+		return fmt.Errorf("append audit event: %w", err)
+	}
+	row.ID = id
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 )
@@ -33,6 +34,8 @@ type options struct {
 	postgresURL string
 	sqlite3     string
 	psql        string
+	only        string
+	steps       string
 }
 
 func parseOptions() options {
@@ -47,6 +50,8 @@ func parseOptions() options {
 	flag.BoolVar(&o.strict, "strict", false, "exit 1 when a figure misses its bar")
 	flag.StringVar(&o.sqlite3, "sqlite3", "sqlite3", "the sqlite3 command-line shell (SQL and .import baselines)")
 	flag.StringVar(&o.psql, "psql", findPsql(), "psql (PostgreSQL baselines)")
+	flag.StringVar(&o.only, "only", "", "measure one database only: sqlite or postgres (default: both, PostgreSQL when BENCH_DATABASE_URL is set)")
+	flag.StringVar(&o.steps, "steps", "report,read,import,writes", "the groups of figures to take (for a targeted rerun)")
 	flag.Parse()
 	o.postgresURL = os.Getenv("BENCH_DATABASE_URL")
 	return o
@@ -91,6 +96,12 @@ func run(o options) error {
 	} else {
 		fmt.Println("# BENCH_DATABASE_URL is not set: PostgreSQL is skipped")
 	}
+	if o.only != "" {
+		backends = slices.DeleteFunc(backends, func(d database) bool { return d.name != o.only })
+		if len(backends) == 0 {
+			return fmt.Errorf("-only %s: no such database to measure (sqlite, or postgres with BENCH_DATABASE_URL)", o.only)
+		}
+	}
 	var failed []string
 	for _, bk := range backends {
 		// One database failing does not keep the next from being measured.
@@ -132,7 +143,7 @@ type database struct {
 // printed, and measure fails at the end.
 func measure(o options, b *backend, rec *recorder) error {
 	fmt.Printf("# == %s\n", b.name)
-	srv, startup, err := startServer(o, b)
+	srv, startup, err := startServer(o, b, 1)
 	if err != nil {
 		return err
 	}
@@ -146,15 +157,33 @@ func measure(o options, b *backend, rec *recorder) error {
 		return err
 	}
 	failed := 0
+	clients, others := []*client{c}, []*server{}
 	for _, step := range []struct {
-		name string
-		run  func() error
+		name, key string
+		run       func() error
 	}{
-		{"report", func() error { return reportFigures(o, b, c, sess, rec) }},
-		{"read load", func() error { return readLoadFigures(o, c, sess, rec) }},
-		{"import", func() error { return importFigures(o, b, c, sess, rec) }},
-		{"concurrent writes", func() error { return writeFigures(o, c, sess, rec) }},
+		{"report", "report", func() error { return reportFigures(o, b, c, sess, rec) }},
+		{"read load", "read", func() error { return readLoadFigures(o, c, sess, rec) }},
+		{"import", "import", func() error { return importFigures(o, b, c, sess, rec) }},
+		{"concurrent writes", "writes", func() error { return writeFigures(o, clients, sess, rec) }},
 	} {
+		if !slices.Contains(strings.Split(o.steps, ","), step.key) {
+			continue
+		}
+		if step.name == "concurrent writes" && b.instances > 1 {
+			// More instances join the first on the same database for the
+			// writes; the writers are spread over them.
+			for i := 2; i <= b.instances; i++ {
+				more, _, err := startServer(o, b, i)
+				if err != nil {
+					return err
+				}
+				defer more.stop()
+				others = append(others, more)
+				clients = append(clients, newClient(more.base))
+			}
+			fmt.Printf("# concurrent_writes: %d instances on one database\n", b.instances)
+		}
 		if err := step.run(); err != nil {
 			fmt.Printf("# ERROR %s%s: %s\n", rec.prefix, step.name, strings.TrimSpace(err.Error()))
 			failed++
@@ -169,6 +198,18 @@ func measure(o options, b *backend, rec *recorder) error {
 	}
 	rec.figure("peak_rss_mb", peak, "MB")
 	rec.bar("peak_rss_mb", peak, atMost, 200)
+	for i, more := range others {
+		if err := more.checkAlive(); err != nil {
+			return err
+		}
+		peak, err := more.peakRSSMB()
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("peak_rss_instance%d_mb", i+2)
+		rec.figure(name, peak, "MB")
+		rec.bar(name, peak, atMost, 200)
+	}
 	if failed > 0 {
 		return fmt.Errorf("%d group(s) of figures could not be measured (see the ERROR lines)", failed)
 	}

@@ -48,7 +48,7 @@ func newPostgresBackend(o options, migration string, rec *recorder) (*backend, e
 		if err := recreate(admin, cache, ""); err != nil {
 			return nil, err
 		}
-		if info, err = seedScale(o, withDatabase(o.postgresURL, cache), rec); err != nil {
+		if info, err = seedScale(o, withDatabase(o.postgresURL, cache), rec, 120); err != nil {
 			return nil, err
 		}
 		meta, err := json.Marshal(info)
@@ -63,7 +63,8 @@ func newPostgresBackend(o options, migration string, rec *recorder) (*backend, e
 		return nil, err
 	}
 	runURL := withDatabase(o.postgresURL, runDatabase)
-	b := &backend{name: "postgres", prefix: "pg_", databaseURL: runURL, seed: info, dialect: "postgres", shellName: "psql_copy", close: func() {}}
+	b := &backend{name: "postgres", prefix: "pg_", databaseURL: runURL, seed: info, dialect: "postgres", shellName: "psql_copy",
+		instances: 2, close: func() {}}
 	b.timeSQL = func(query string, runs int) ([]time.Duration, string, error) {
 		return psqlTimeSQL(o, runURL, query, runs)
 	}

@@ -27,12 +27,15 @@ type server struct {
 // first 200 from /readyz; the time between is startup_ms. Production mode,
 // as deployed; the login rate is raised because the bench logs in fifty
 // students from one address.
-func startServer(o options, b *backend) (*server, time.Duration, error) {
+func startServer(o options, b *backend, instance int) (*server, time.Duration, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, 0, err
 	}
 	logPath := filepath.Join(o.dataDir, "serve-"+b.name+".log")
+	if instance > 1 {
+		logPath = filepath.Join(o.dataDir, fmt.Sprintf("serve-%s-%d.log", b.name, instance))
+	}
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, 0, err
@@ -48,6 +51,10 @@ func startServer(o options, b *backend) (*server, time.Duration, error) {
 		"NALGAE_LOGIN_RATE=100000",
 		"NALGAE_LOG_FORMAT=json",
 	)
+	if pprofAddr := os.Getenv("BENCH_PPROF_ADDR"); pprofAddr != "" && instance == 1 {
+		// Profiles of the first instance, for `go tool pprof` during the run.
+		cmd.Env = append(cmd.Env, "NALGAE_PPROF_ADDR="+pprofAddr)
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	s := &server{cmd: cmd, base: "http://" + addr, log: logFile, exited: make(chan error, 1)}
 	began := time.Now()

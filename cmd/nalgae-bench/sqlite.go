@@ -27,7 +27,7 @@ func newSQLiteBackend(o options, migration string, rec *recorder) (*backend, err
 		tmp := cache + ".tmp"
 		removeSQLite(tmp)
 		var err error
-		if info, err = seedScale(o, tmp, rec); err != nil {
+		if info, err = seedScale(o, tmp, rec, 60); err != nil {
 			return nil, err
 		}
 		// Fold the WAL into the file, so that the cache is one file to copy.
@@ -48,7 +48,7 @@ func newSQLiteBackend(o options, migration string, rec *recorder) (*backend, err
 	if err := copyFile(cache, work); err != nil {
 		return nil, err
 	}
-	b := &backend{name: "sqlite", databaseURL: work, seed: info, dialect: "sqlite", shellName: "sqlite3", close: func() {}}
+	b := &backend{name: "sqlite", databaseURL: work, seed: info, dialect: "sqlite", shellName: "sqlite3", instances: 1, close: func() {}}
 	b.timeSQL = func(query string, runs int) ([]time.Duration, string, error) {
 		return sqliteTimeSQL(o, work, query, runs)
 	}

@@ -69,15 +69,21 @@ type ackedEntry struct {
 // writeFigures has the writers post entries to their own campaigns at the
 // maximum rate for -write-for, then reads a sample of the acknowledged
 // writes back: a write the server confirmed must be in the database.
-func writeFigures(o options, c *client, sess *session, rec *recorder) error {
+//
+// With several clients (one per instance on one database) writer k posts
+// through instance k mod len(clients), and reads go through the first.
+func writeFigures(o options, clients []*client, sess *session, rec *recorder) error {
+	c := clients[0]
 	dates, err := writeDates(time.Now())
 	if err != nil {
 		return err
 	}
 	var next atomic.Uint64
 	targeter := func(t *vegeta.Target) error {
-		w := writeAt(next.Add(1)-1, sess.writers, dates)
-		*t = vegeta.Target{Method: http.MethodPost, URL: fmt.Sprintf("%s/api/v1/campaigns/%d/metrics", c.base, w.campaign),
+		k := next.Add(1) - 1
+		w := writeAt(k, sess.writers, dates)
+		via := clients[(k%uint64(len(sess.writers)))%uint64(len(clients))]
+		*t = vegeta.Target{Method: http.MethodPost, URL: fmt.Sprintf("%s/api/v1/campaigns/%d/metrics", via.base, w.campaign),
 			Body: w.body, Header: http.Header{"Authorization": []string{"Bearer " + w.student.token}, "Content-Type": []string{"application/json"}}}
 		return nil
 	}

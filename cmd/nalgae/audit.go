@@ -41,6 +41,6 @@ func audit(cfg config, args []string) error {
 		fmt.Printf("%d events before it are intact (the last of them is event %d)\n", v.Events, v.LastID)
 		return fmt.Errorf("audit verify: the chain is broken at event %d", v.Break.EventID)
 	}
-	fmt.Printf("ok: %d audit events, chain intact; last event %d, hash %s\n", v.Events, v.LastID, v.LastHash)
+	fmt.Printf("ok: %d audit events in %d chains, intact; last event %d, ends %s\n", v.Events, v.Chains, v.LastID, v.LastHash)
 	return nil
 }

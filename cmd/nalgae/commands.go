@@ -49,6 +49,9 @@ func serve(cfg config, args []string) error {
 		slog.Warn(cfg.secretWarning)
 	}
 	tuneGC()
+	if err := startPprof(); err != nil {
+		return err
+	}
 	sources, err := loadSources(context.Background(), cfg)
 	if err != nil {
 		return err

@@ -23,6 +23,12 @@
 //     text, not json/jsonb, so neither database rewrites it), empty when NULL;
 //   - action, entity, ip: as stored.
 //
+// The log is several chains (audit_events.chain, one head each in
+// audit_chain_head), so that concurrent writers need not queue on one
+// head: each chain starts from Genesis and links its own events in id
+// order; a verifier walks each chain on its own. The hashed content does
+// not change with the chain.
+//
 // The row id is not hashed: it is given by the database after the hash is
 // computed, and the order of the chain is already fixed by the links.
 // created_at and updated_at repeat `at` and are not hashed.
@@ -74,6 +80,23 @@ func (e Event) Hash() string {
 		e.After,
 		e.IP,
 	} {
+		h.Write([]byte(strconv.Itoa(len(field))))
+		h.Write([]byte{':'})
+		h.Write([]byte(field))
+		h.Write([]byte{','})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Ends is one hash of where every chain ends (their last hashes, in chain
+// order): a single value to note down elsewhere, so that a rewrite of the
+// whole log, chain heads included, is still noticed.
+//
+//	ends = lower-case hex of SHA-256( netstring("nalgae-audit-ends-v1")
+//	         netstring(last_hash of chain 1) netstring(last_hash of chain 2) … )
+func Ends(lastHashes []string) string {
+	h := sha256.New()
+	for _, field := range append([]string{"nalgae-audit-ends-v1"}, lastHashes...) {
 		h.Write([]byte(strconv.Itoa(len(field))))
 		h.Write([]byte{':'})
 		h.Write([]byte(field))

@@ -16,9 +16,12 @@ import (
 // timestamptz.
 const TimeLayout = "2006-01-02 15:04:05.999999999-07:00"
 
-// BulkConstant is a column whose value is the same SQL literal in every row.
+// BulkConstant is a column whose value is the same in every row: Literal
+// is it as SQL text (BulkInsert writes it into its INSERT), Value as a
+// value (CopyInsert sends it with each row).
 type BulkConstant struct {
 	Column, Literal string
+	Value           any
 }
 
 // BulkInsert writes rows with multi-row INSERTs through one prepared

@@ -28,6 +28,8 @@ var all = []*gormigrate.Migration{
 	selfReliance,
 	river,
 	riverUnique,
+	pgSummaries,
+	auditChains,
 }
 
 func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {

@@ -66,7 +66,8 @@ func Scale(ctx context.Context, s *models.Store, n int) (*ScaleResult, error) {
 	}
 	res := &ScaleResult{Teams: n, Password: password}
 	err = s.Load(ctx, func(l *models.Loader) error {
-		sd := &scaleSeeder{l: l, n: n, hash: hash, res: res, nowText: time.Now().UTC().Truncate(time.Microsecond).Format(database.TimeLayout),
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		sd := &scaleSeeder{l: l, n: n, hash: hash, res: res, now: now, nowText: now.Format(database.TimeLayout),
 			rng: rand.New(rand.NewPCG(uint64(n), 2026))}
 		if err := sd.program(); err != nil {
 			return err
@@ -91,6 +92,7 @@ type scaleSeeder struct {
 	n           int
 	hash        string
 	res         *ScaleResult
+	now         time.Time
 	nowText     string // the rows' timestamps, as text both databases read back alike
 	rng         *rand.Rand
 	programID   uint64
@@ -218,9 +220,10 @@ func (sd *scaleSeeder) review(st models.Status) (any, any) {
 // constants are the columns every seeded row shares, written into the
 // INSERT's text once rather than bound a million times.
 func (sd *scaleSeeder) constants() []database.BulkConstant {
-	return []database.BulkConstant{{Column: "review_note", Literal: "''"}, {Column: "source", Literal: "'seed:scale'"},
-		{Column: "version", Literal: "1"}, {Column: "created_at", Literal: "'" + sd.nowText + "'"},
-		{Column: "updated_at", Literal: "'" + sd.nowText + "'"}}
+	return []database.BulkConstant{{Column: "review_note", Literal: "''", Value: ""},
+		{Column: "source", Literal: "'seed:scale'", Value: "seed:scale"}, {Column: "version", Literal: "1", Value: int64(1)},
+		{Column: "created_at", Literal: "'" + sd.nowText + "'", Value: sd.now},
+		{Column: "updated_at", Literal: "'" + sd.nowText + "'", Value: sd.now}}
 }
 
 var entryColumns = []string{"campaign_id", "date", "spend_krw", "impressions", "clicks", "conversions", "revenue_krw",
