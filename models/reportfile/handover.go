@@ -36,16 +36,7 @@ func WriteHandoverXLSX(w io.Writer, h *models.Handover) (err error) {
 			err = cerr
 		}
 	}()
-	styles := map[cellKind]int{}
-	for kind, format := range map[cellKind]string{cellWon: `"₩"#,##0`, cellCount: "#,##0", cellPct: "0.0%", cellDate: "yyyy-mm-dd", cellScore: "0.0"} {
-		code := format
-		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
-		if err != nil {
-			return err
-		}
-		styles[kind] = id
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	styles, bold, err := workbookStyles(f)
 	if err != nil {
 		return err
 	}

@@ -347,16 +347,7 @@ func WriteReportXLSX(w io.Writer, r *models.ProgramReport) (err error) {
 			err = cerr
 		}
 	}()
-	styles := map[cellKind]int{}
-	for kind, format := range map[cellKind]string{cellWon: `"₩"#,##0`, cellCount: "#,##0", cellPct: "0.0%", cellDate: "yyyy-mm-dd", cellScore: "0.0"} {
-		fmtCode := format
-		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &fmtCode})
-		if err != nil {
-			return err
-		}
-		styles[kind] = id
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	styles, bold, err := workbookStyles(f)
 	if err != nil {
 		return err
 	}
@@ -536,4 +527,23 @@ func dateOr(d *civil.Date, none string) string {
 		return none
 	}
 	return d.String()
+}
+
+// workbookStyles registers the number formats of the cell kinds and a bold
+// header style in f: the report's and the hand-over workbook's look alike.
+func workbookStyles(f *excelize.File) (map[cellKind]int, int, error) {
+	styles := map[cellKind]int{}
+	for kind, format := range map[cellKind]string{cellWon: `"₩"#,##0`, cellCount: "#,##0", cellPct: "0.0%", cellDate: "yyyy-mm-dd", cellScore: "0.0"} {
+		code := format
+		id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+		if err != nil {
+			return nil, 0, fmt.Errorf("number format %q: %w", format, err)
+		}
+		styles[kind] = id
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, 0, fmt.Errorf("bold style: %w", err)
+	}
+	return styles, bold, nil
 }
