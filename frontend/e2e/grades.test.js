@@ -5,33 +5,12 @@
 // phone. Every page is also checked at 375 px for sideways scrolling.
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import { apiCall, apiToken, e2e, eventually, expectPath, expectText, ko, login, msg, textOf, useServer } from './harness.js'
+import { PHONE, apiCall, apiToken, assertNoSidewaysScroll, e2e, eventually, expectPath, expectText, ko, login, msg, textOf, useServer } from './harness.js'
 
 useServer()
 
-const PHONE = { width: 375, height: 800 }
-
 // The page itself never scrolls sideways; a wide table may only scroll
 // inside its own box (.table-scroll), which the document's width ignores.
-async function assertNoSidewaysScroll(page, what) {
-  await page.waitForTimeout(200)
-  const { scrollWidth, offenders } = await page.evaluate(() => {
-    const w = document.documentElement.clientWidth
-    const offenders = []
-    for (const el of document.querySelectorAll('body *')) {
-      if (el.closest('.table-scroll')) continue
-      const r = el.getBoundingClientRect()
-      if (r.width > 0 && r.right > w + 1) {
-        offenders.push(`${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} right=${Math.round(r.right)}`)
-        if (offenders.length >= 5) break
-      }
-    }
-    return { scrollWidth: document.documentElement.scrollWidth, offenders }
-  })
-  assert.ok(scrollWidth <= PHONE.width, `${what}: scrollWidth ${scrollWidth} > ${PHONE.width}; wider elements: ${offenders.join(', ')}`)
-  assert.deepEqual(offenders, [], `${what}: elements outside a table box overflow the width`)
-}
-
 const one = (v) => (v === null ? '—' : new Intl.NumberFormat('ko', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v))
 
 async function openGradeSheet(page) {
@@ -97,7 +76,7 @@ e2e('the grade sheet fits a phone without sideways scrolling', async ({ newPage 
   const page = await newPage({ viewport: PHONE })
   const { table } = await openGradeSheet(page)
   await table.getByTestId('final-grade').first().waitFor()
-  await assertNoSidewaysScroll(page, 'grade sheet')
+  await assertNoSidewaysScroll(page, 'grade sheet', { outsideTables: true })
 })
 
 e2e('a student rates a teammate with the anchors in Korean, on a phone, and the review is saved', async ({ newPage }) => {
@@ -130,7 +109,7 @@ e2e('a student rates a teammate with the anchors in Korean, on a phone, and the 
       assert.ok(await radio.count(), `${dim} level ${i + 1} is labelled with its anchor`)
     }
   }
-  await assertNoSidewaysScroll(page, 'peer review')
+  await assertNoSidewaysScroll(page, 'peer review', { outsideTables: true })
 
   // A 2 for contributing, 3 elsewhere, and a comment; then saved.
   const pick = async (dim, level) => page.getByTestId(`peer-${rateeId}-${dim}-${level}`).check()
@@ -162,7 +141,7 @@ e2e('the merchant rates the team from the store dashboard on a phone', async ({ 
     assert.ok(await form.getByLabel(`${i + 1} — ${word}`, { exact: true }).count(), `overall ${i + 1} labelled ${word}`)
   }
   await eventually(async () => assert.ok(await form.getByTestId('mr-overall-5').isChecked()))
-  await assertNoSidewaysScroll(page, 'store dashboard')
+  await assertNoSidewaysScroll(page, 'store dashboard', { outsideTables: true })
 
   await form.getByTestId('mr-overall-4').check()
   await form.getByLabel(msg(ko, 'merchantRating.skill.creativity'), { exact: true }).selectOption('3')

@@ -19,6 +19,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import { chromium } from 'playwright-core'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -378,3 +379,57 @@ export async function englishWords(locator, allowed = LATIN_ALLOWED) {
     allowed,
   )
 }
+
+/** PHONE is the viewport of the phone-sized tests. */
+export const PHONE = { width: 375, height: 800 }
+
+/**
+ * assertNoSidewaysScroll fails when the page scrolls sideways at its width,
+ * naming up to five elements that stick out. With outsideTables, an element
+ * sticking out is a failure even when the page does not scroll, unless it is
+ * inside a table's own scrolling box (.table-scroll).
+ */
+export async function assertNoSidewaysScroll(page, what, { outsideTables = false } = {}) {
+  // after layout settles (fonts, charts)
+  await page.waitForTimeout(200)
+  const { scrollWidth, offenders } = await page.evaluate((outsideTables) => {
+    const w = document.documentElement.clientWidth
+    const offenders = []
+    for (const el of document.querySelectorAll('body *')) {
+      if (outsideTables && el.closest('.table-scroll')) continue
+      const r = el.getBoundingClientRect()
+      if (r.width > 0 && r.right > w + 1) {
+        offenders.push(`${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} right=${Math.round(r.right)}`)
+        if (offenders.length >= 5) break
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, offenders }
+  }, outsideTables)
+  const width = page.viewportSize()?.width ?? PHONE.width
+  assert.ok(scrollWidth <= width, `${what}: scrollWidth ${scrollWidth} > ${width}; wider elements: ${offenders.join(', ')}`)
+  if (outsideTables) assert.deepEqual(offenders, [], `${what}: elements outside a table box overflow the width`)
+}
+
+/** pdfLines is the text of a PDF, line by line (items on one baseline joined, left to right), and its page count. */
+export async function pdfLines(buffer) {
+  const doc = await getDocument({ data: new Uint8Array(buffer), useSystemFonts: false, isEvalSupported: false }).promise
+  const lines = []
+  for (let p = 1; p <= doc.numPages; p++) {
+    const content = await (await doc.getPage(p)).getTextContent()
+    const byY = new Map()
+    for (const item of content.items) {
+      if (!('str' in item)) continue
+      const y = Math.round(item.transform[5])
+      if (!byY.has(y)) byY.set(y, [])
+      byY.get(y).push(item)
+    }
+    for (const items of byY.values()) {
+      items.sort((a, b) => a.transform[4] - b.transform[4])
+      lines.push(items.map((i) => i.str).join(''))
+    }
+  }
+  const pages = doc.numPages
+  await doc.destroy()
+  return { lines, pages }
+}
+

@@ -2,29 +2,9 @@
 // quick form) and the city's report fit without sideways scrolling, and the
 // quick form's fields are visible and labelled.
 import assert from 'node:assert/strict'
-import { e2e, expectPath, expectText, ko, login, msg, useServer } from './harness.js'
+import { PHONE, assertNoSidewaysScroll, e2e, expectPath, expectText, ko, login, msg, useServer } from './harness.js'
 
 useServer()
-
-const PHONE = { width: 375, height: 800 }
-
-async function assertNoSidewaysScroll(page, what) {
-  // after layout settles (fonts, charts)
-  await page.waitForTimeout(200)
-  const { scrollWidth, offenders } = await page.evaluate(() => {
-    const w = document.documentElement.clientWidth
-    const offenders = []
-    for (const el of document.querySelectorAll('body *')) {
-      const r = el.getBoundingClientRect()
-      if (r.width > 0 && r.right > w + 1) {
-        offenders.push(`${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} right=${Math.round(r.right)}`)
-        if (offenders.length >= 5) break
-      }
-    }
-    return { scrollWidth: document.documentElement.scrollWidth, offenders }
-  })
-  assert.ok(scrollWidth <= PHONE.width, `${what}: scrollWidth ${scrollWidth} > ${PHONE.width}; wider elements: ${offenders.join(', ')}`)
-}
 
 e2e('the student works on a phone without sideways scrolling', async ({ newPage }) => {
   const page = await newPage({ viewport: PHONE })

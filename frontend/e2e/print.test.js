@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
-import { e2e, eventually, expectPath, expectText, login, useServer } from './harness.js'
+import { e2e, eventually, expectPath, expectText, login, pdfLines, useServer } from './harness.js'
 
 useServer()
 
@@ -58,28 +57,6 @@ e2e('every highlight figure is in the team table, and team ROAS is ad ROAS', asy
   assert.equal(ido.cells[roasHead], ido.cells[searchHead], 'its ad ROAS is its search ads\' ROAS (its only ad kind)')
 })
 
-/** pdfLines is the text of a PDF, line by line (items on one baseline joined). */
-async function pdfLines(buffer) {
-  const doc = await getDocument({ data: new Uint8Array(buffer), useSystemFonts: false, isEvalSupported: false }).promise
-  const lines = []
-  for (let p = 1; p <= doc.numPages; p++) {
-    const content = await (await doc.getPage(p)).getTextContent()
-    const byY = new Map()
-    for (const item of content.items) {
-      if (!('str' in item)) continue
-      const y = Math.round(item.transform[5])
-      if (!byY.has(y)) byY.set(y, [])
-      byY.get(y).push(item)
-    }
-    for (const items of byY.values()) {
-      items.sort((a, b) => a.transform[4] - b.transform[4])
-      lines.push(items.map((i) => i.str).join(''))
-    }
-  }
-  await doc.destroy()
-  return lines
-}
-
 e2e('the A4 print keeps every amount of the team table whole', async ({ newPage }) => {
   const page = await newPage()
   await openReport(page)
@@ -90,7 +67,7 @@ e2e('the A4 print keeps every amount of the team table whole', async ({ newPage 
     .evaluateAll((tds) => tds.map((td) => td.innerText.trim().split('\n')[0].trim()).filter((s) => s !== '—'))
   assert.ok(amounts.length > 40, `${amounts.length} figures in the team table`)
   const pdf = await page.pdf({ format: 'A4', printBackground: true })
-  const lines = (await pdfLines(pdf)).map((l) => l.replace(/\s+/g, ''))
+  const lines = (await pdfLines(pdf)).lines.map((l) => l.replace(/\s+/g, ''))
   const missing = [...new Set(amounts)].filter((a) => !lines.some((l) => l.includes(a.replace(/\s+/g, ''))))
   assert.deepEqual(missing, [], `figures split or missing in the PDF text (${lines.length} lines)`)
 })

@@ -7,52 +7,9 @@
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
-import { apiCall, apiToken, e2e, en, eventually, expectPath, expectText, ko, login, msg, useServer } from './harness.js'
+import { PHONE, apiCall, apiToken, assertNoSidewaysScroll, e2e, en, eventually, expectPath, expectText, ko, login, msg, pdfLines, useServer } from './harness.js'
 
 useServer()
-
-const PHONE = { width: 375, height: 800 }
-
-async function assertNoSidewaysScroll(page, what) {
-  await page.waitForTimeout(200)
-  const { scrollWidth, offenders } = await page.evaluate(() => {
-    const w = document.documentElement.clientWidth
-    const offenders = []
-    for (const el of document.querySelectorAll('body *')) {
-      const r = el.getBoundingClientRect()
-      if (r.width > 0 && r.right > w + 1) {
-        offenders.push(`${el.tagName.toLowerCase()}.${String(el.className).trim().split(/\s+/).join('.')} right=${Math.round(r.right)}`)
-        if (offenders.length >= 5) break
-      }
-    }
-    return { scrollWidth: document.documentElement.scrollWidth, offenders }
-  })
-  assert.ok(scrollWidth <= PHONE.width, `${what}: scrollWidth ${scrollWidth} > ${PHONE.width}; wider: ${offenders.join(', ')}`)
-}
-
-/** pdfLines is the text of a PDF, line by line (as print.test.js reads it). */
-async function pdfLines(buffer) {
-  const doc = await getDocument({ data: new Uint8Array(buffer), useSystemFonts: false, isEvalSupported: false }).promise
-  const lines = []
-  for (let p = 1; p <= doc.numPages; p++) {
-    const content = await (await doc.getPage(p)).getTextContent()
-    const byY = new Map()
-    for (const item of content.items) {
-      if (!('str' in item)) continue
-      const y = Math.round(item.transform[5])
-      if (!byY.has(y)) byY.set(y, [])
-      byY.get(y).push(item)
-    }
-    for (const items of byY.values()) {
-      items.sort((a, b) => a.transform[4] - b.transform[4])
-      lines.push(items.map((i) => i.str).join(''))
-    }
-  }
-  const pages = doc.numPages
-  await doc.destroy()
-  return { lines, pages }
-}
 
 e2e('the merchant says yes or no to being named, on a phone', async ({ newPage }) => {
   const page = await newPage({ viewport: PHONE })
