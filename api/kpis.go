@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -57,8 +58,12 @@ func (s *Server) campaignKPIs(c echo.Context) error {
 	return kpisOf(c, s.answers, s.store.CampaignKPIs)
 }
 
+// teamKPIs is the most read answer (every team page, a professor's
+// overview): its user is checked in the query that reads the team.
 func (s *Server) teamKPIs(c echo.Context) error {
-	return kpisOf(c, s.answers, s.store.TeamKPIs)
+	return kpisOf(c, s.answers, func(ctx context.Context, _ models.Actor, id uint64, q models.KPIQuery) (*models.TeamKPIs, error) {
+		return s.store.TeamKPIsByToken(ctx, tokenUser(c), id, q)
+	})
 }
 
 // reportQuery adds the report's filters: from, to (entry days) and kind

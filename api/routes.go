@@ -30,6 +30,9 @@ type Route struct {
 	Produces string
 	handler  echo.HandlerFunc
 	limited  bool // rate limited per client address
+	// userInQuery: the handler checks the token's user in its own first
+	// statement (authenticateInQuery), one query less than authenticate.
+	userInQuery bool
 }
 
 // BasePath is where API v1 lives.
@@ -100,7 +103,7 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/teams/:id/sales", Who: whoReaders, Summary: "List a team's sales records", Query: append([]string{"statuses"}, list...), Resp: models.Page[models.SalesRecord]{}, Status: 200, handler: s.listSales},
 		{Method: "POST", Path: "/teams/:id/sales", Who: whoWorkers, Summary: "Record the merchant's sales over a period", Body: salesRequest{}, Resp: models.SalesRecord{}, Status: 201, handler: s.createSales},
 		{Method: "POST", Path: "/teams/:id/sales/imports", Who: whoWorkers + " (approved records: admin and professors only)", Summary: "Import a Smart Store sales export or the sales template into sales records; previews unless dry_run=false", Query: []string{"dry_run"}, Consumes: multipartForm, Resp: models.ImportResult{}, Status: 200, handler: s.importSales()},
-		{Method: "GET", Path: "/teams/:id/kpis", Who: whoReaders, Summary: "A team's KPIs (every status by default)", Query: kpiParams, Resp: models.TeamKPIs{}, Status: 200, handler: s.teamKPIs},
+		{Method: "GET", Path: "/teams/:id/kpis", Who: whoReaders, Summary: "A team's KPIs (every status by default)", Query: kpiParams, Resp: models.TeamKPIs{}, Status: 200, handler: s.teamKPIs, userInQuery: true},
 		{Method: "GET", Path: "/teams/:id/comments", Who: whoComments, Summary: "List a team's comments", Query: append([]string{"campaign_id", "metric_id"}, list...), Resp: models.Page[models.Comment]{}, Status: 200, handler: s.listComments},
 		{Method: "POST", Path: "/teams/:id/comments", Who: whoComments, Summary: "Comment on a team, a campaign or an entry", Body: commentRequest{}, Resp: models.Comment{}, Status: 201, handler: s.createComment},
 		{Method: "GET", Path: "/teams/:id/evaluations", Who: "admin; professors of the program; the team's students see visible ones", Summary: "List a team's evaluations", Query: list, Resp: models.Page[models.Evaluation]{}, Status: 200, handler: s.listEvaluations},
@@ -203,7 +206,10 @@ func (s *Server) register() {
 		if r.limited {
 			mw = append(mw, limiter)
 		}
-		if !r.Public {
+		switch {
+		case r.userInQuery:
+			mw = append(mw, s.authenticateInQuery)
+		case !r.Public:
 			mw = append(mw, s.authenticate)
 		}
 		v1.Add(r.Method, r.Path, r.handler, mw...)

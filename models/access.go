@@ -273,23 +273,34 @@ func loadProgram(tx *gorm.DB, actor Actor, programID uint64) (*Program, relation
 // The campaign, its team and the relation are read in one statement, as
 // loadTeam reads a team.
 func loadCampaign(tx *gorm.DB, actor Actor, campaignID uint64) (*Campaign, *Team, relation, error) {
+	c, t, rel, _, err := loadCampaignStatus(tx, actor, campaignID)
+	return c, t, rel, err
+}
+
+// loadCampaignStatus is loadCampaign that also reads its program's status
+// in the same statement, for a write that must refuse a closed program
+// (checkProgramOpen) without a query of its own.
+func loadCampaignStatus(tx *gorm.DB, actor Actor, campaignID uint64) (*Campaign, *Team, relation, string, error) {
 	related, rel, args := relatedTeamSQL(actor)
 	var row struct {
-		Campaign `gorm:"embedded"`
-		Team     Team `gorm:"embedded;embeddedPrefix:t_"`
-		Related  int64
+		Campaign      `gorm:"embedded"`
+		Team          Team `gorm:"embedded;embeddedPrefix:t_"`
+		Related       int64
+		ProgramStatus string
 	}
 	found := tx.Raw(`SELECT campaigns.*, teams.id AS t_id, teams.program_id AS t_program_id, teams.name AS t_name,
 		teams.merchant_id AS t_merchant_id, teams.comparison AS t_comparison, teams.version AS t_version,
-		teams.created_at AS t_created_at, teams.updated_at AS t_updated_at, `+related+` AS related
-		FROM campaigns JOIN teams ON teams.id = campaigns.team_id WHERE campaigns.id = ?`, append(args, campaignID)...).Scan(&row)
+		teams.created_at AS t_created_at, teams.updated_at AS t_updated_at, `+related+` AS related,
+		programs.status AS program_status
+		FROM campaigns JOIN teams ON teams.id = campaigns.team_id JOIN programs ON programs.id = teams.program_id
+		WHERE campaigns.id = ?`, append(args, campaignID)...).Scan(&row)
 	if found.Error != nil {
-		return nil, nil, 0, fmt.Errorf("load campaign %d: %w", campaignID, found.Error)
+		return nil, nil, 0, "", fmt.Errorf("load campaign %d: %w", campaignID, found.Error)
 	}
 	if found.RowsAffected == 0 || row.Related == 0 || !rel.canRead() {
-		return nil, nil, 0, ErrNotFound
+		return nil, nil, 0, "", ErrNotFound
 	}
-	return &row.Campaign, &row.Team, rel, nil
+	return &row.Campaign, &row.Team, rel, row.ProgramStatus, nil
 }
 
 // Publishing (SPEC §11).

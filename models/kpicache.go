@@ -102,6 +102,47 @@ func loadTeamStamped(tx *gorm.DB, actor Actor, teamID uint64) (*Team, int64, err
 	return &team, stamp, nil
 }
 
+// TokenUser is what a verified access token says of its user before the
+// user row is read: who, in which role, under which token version, and the
+// address the request came from.
+type TokenUser struct {
+	UserID       uint64
+	Role         Role
+	TokenVersion int64
+	IP           string
+}
+
+// loadTeamStampedByToken is loadTeamStamped for a TokenUser: the same
+// statement also checks the user row as authentication does (ActiveUser:
+// the user exists, is not disabled and is at the token's version, so the
+// token's role is still the user's). A user who fails that check gets
+// ErrUnauthorized whether or not the team exists.
+func loadTeamStampedByToken(tx *gorm.DB, tok TokenUser, teamID uint64) (*Team, int64, error) {
+	actor := Actor{UserID: tok.UserID, Role: tok.Role, IP: tok.IP}
+	related, rel, args := relatedTeamSQL(actor)
+	var active bool
+	var team struct{ ID, ProgramID, MerchantID sql.NullInt64 }
+	var stamp, isRelated sql.NullInt64
+	err := tx.Raw(`SELECT NOT users.disabled AND users.token_version = ? AND users.role = ?,
+			teams.id, teams.program_id, teams.merchant_id, COALESCE(team_stamps.stamp, 0), `+related+`
+		FROM users LEFT JOIN teams ON teams.id = ? LEFT JOIN team_stamps ON team_stamps.team_id = teams.id
+		WHERE users.id = ?`, append(append([]any{tok.TokenVersion, string(tok.Role)}, args...), teamID, tok.UserID)...).
+		Row().Scan(&active, &team.ID, &team.ProgramID, &team.MerchantID, &stamp, &isRelated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, ErrUnauthorized
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("load team %d: %w", teamID, err)
+	}
+	if !active {
+		return nil, 0, ErrUnauthorized
+	}
+	if !team.ID.Valid || isRelated.Int64 == 0 || !rel.canRead() {
+		return nil, 0, ErrNotFound
+	}
+	return &Team{ID: uint64(team.ID.Int64), ProgramID: uint64(team.ProgramID.Int64), MerchantID: uint64(team.MerchantID.Int64)}, stamp.Int64, nil
+}
+
 // relatedTeamSQL is teamRelation as a column over a row of teams: 1 when
 // actor stands to the team as rel, else 0 (with its bind arguments).
 func relatedTeamSQL(actor Actor) (string, relation, []any) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/nalgae/nalgae/models/civil"
 )
@@ -87,31 +88,41 @@ func (s *Store) UpsertMetric(ctx context.Context, actor Actor, campaignID uint64
 		return nil, false, Invalid("date", "is required")
 	}
 	err = s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
-		c, t, rel, err := loadCampaign(tx, actor, campaignID)
+		c, t, rel, programStatus, err := loadCampaignStatus(tx, actor, campaignID)
 		if err != nil {
 			return nil, err
 		}
 		if err := allow(rel, rel.canEditWork()); err != nil {
 			return nil, err
 		}
-		if err := checkProgramOpen(tx, t.ProgramID); err != nil {
-			return nil, err
+		if programStatus == ProgramClosed {
+			return nil, errProgramClosed()
+		}
+		// A new day is inserted unless the day exists (then nothing is
+		// written): one statement for the common case, a student logging
+		// today, instead of a look first. A new day that would not be valid
+		// may still be a valid change of an existing one.
+		entry := MetricEntry{CampaignID: campaignID, Status: StatusDraft, Source: "manual", Version: 1}
+		in.apply(&entry)
+		invalid := entry.validate(c.Kind, s.today())
+		if invalid == nil {
+			res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "campaign_id"}, {Name: "date"}}, DoNothing: true}).Create(&entry)
+			if res.Error != nil {
+				return nil, duplicate(res.Error, "an entry for this date")
+			}
+			if res.RowsAffected == 1 {
+				created, m = true, &entry
+				return []audit{{action: "create", entity: "metric", entityID: entry.ID, programID: t.ProgramID, after: entry}}, nil
+			}
 		}
 		var existing MetricEntry
 		err = tx.Where("campaign_id = ? AND date = ?", campaignID, *in.Date).First(&existing).Error
 		switch {
+		case errors.Is(err, gorm.ErrRecordNotFound) && invalid != nil:
+			return nil, invalid
 		case errors.Is(err, gorm.ErrRecordNotFound):
-			created = true
-			entry := MetricEntry{CampaignID: campaignID, Status: StatusDraft, Source: "manual", Version: 1}
-			in.apply(&entry)
-			if err := entry.validate(c.Kind, s.today()); err != nil {
-				return nil, err
-			}
-			if err := tx.Create(&entry).Error; err != nil {
-				return nil, duplicate(err, "an entry for this date")
-			}
-			m = &entry
-			return []audit{{action: "create", entity: "metric", entityID: entry.ID, programID: t.ProgramID, after: entry}}, nil
+			// The day that was there when the insert was refused is gone.
+			return nil, Conflict("version_conflict", "the entry for this date was deleted meanwhile; send it again")
 		case err != nil:
 			return nil, fmt.Errorf("find entry: %w", err)
 		}

@@ -4,6 +4,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -12,6 +13,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/nalgae/nalgae/models/auditchain"
 	"github.com/nalgae/nalgae/models/civil"
 	"github.com/nalgae/nalgae/models/database"
 )
@@ -82,6 +84,9 @@ func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
 	if len(events) == 0 {
 		return nil
 	}
+	if len(events) == 1 && database.DialectOf(tx) == database.Postgres {
+		return appendOnePostgres(tx, actor, events[0])
+	}
 	var head AuditChainHead
 	found := tx.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
 		Order("id").Limit(1).Find(&head)
@@ -96,25 +101,8 @@ func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
 	now := nowUTC()
 	postgres := database.DialectOf(tx) == database.Postgres
 	for i, ev := range events {
-		row := AuditEvent{
-			At:       now,
-			Action:   ev.action,
-			Entity:   ev.entity,
-			Before:   toRawJSON(ev.before),
-			After:    toRawJSON(ev.after),
-			IP:       actor.IP,
-			PrevHash: head.LastHash,
-			Chain:    head.ID,
-		}
-		if actor.UserID != 0 {
-			row.UserID = ptr(actor.UserID)
-		}
-		if ev.entityID != 0 {
-			row.EntityID = ptr(ev.entityID)
-		}
-		if ev.programID != 0 {
-			row.ProgramID = ptr(ev.programID)
-		}
+		row := auditRow(actor, ev, now)
+		row.PrevHash, row.Chain = head.LastHash, head.ID
 		row.Hash = row.chainEvent().Hash()
 		if postgres && i == len(events)-1 {
 			// The last event and the head's move in one statement: one
@@ -132,6 +120,68 @@ func appendAudit(tx *gorm.DB, actor Actor, events ...audit) error {
 		return fmt.Errorf("move the audit chain head: %w", err)
 	}
 	return nil
+}
+
+// auditRow is the event ev describes, not yet linked to a chain.
+func auditRow(actor Actor, ev audit, at time.Time) AuditEvent {
+	row := AuditEvent{
+		At:     at,
+		Action: ev.action,
+		Entity: ev.entity,
+		Before: toRawJSON(ev.before),
+		After:  toRawJSON(ev.after),
+		IP:     actor.IP,
+	}
+	if actor.UserID != 0 {
+		row.UserID = ptr(actor.UserID)
+	}
+	if ev.entityID != 0 {
+		row.EntityID = ptr(ev.entityID)
+	}
+	if ev.programID != 0 {
+		row.ProgramID = ptr(ev.programID)
+	}
+	return row
+}
+
+// appendOnePostgres appends a write's one event in a single statement: it
+// locks a chain head no other transaction holds (SKIP LOCKED, as
+// appendAudit does), inserts the event linked to that head's last hash,
+// hashed by the database (auditchain.Event.Tail), and moves the head. Only
+// when every head is held does it wait, on one chosen at random.
+func appendOnePostgres(tx *gorm.DB, actor Actor, ev audit) error {
+	now := nowUTC()
+	row := auditRow(actor, ev, now)
+	tail := row.chainEvent().Tail()
+	heads := []struct {
+		query string
+		args  []any
+	}{
+		{`SELECT id, last_hash FROM audit_chain_head ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, nil},
+		{`SELECT id, last_hash FROM audit_chain_head WHERE id = ? FOR UPDATE`, []any{rand.Uint64N(AuditChains) + 1}},
+	}
+	for _, head := range heads {
+		var id, chain uint64
+		err := tx.Raw(`WITH head AS (`+head.query+`), ev AS (
+			INSERT INTO audit_events (at, user_id, action, entity, entity_id, program_id, before, after, ip, prev_hash, hash, chain,
+				created_at, updated_at)
+			SELECT ?::timestamptz, ?::bigint, ?::text, ?::text, ?::bigint, ?::bigint, ?::text, ?::text, ?::text, head.last_hash,
+				encode(sha256(convert_to(?::text || octet_length(head.last_hash)::text || ':' || head.last_hash || ',', 'UTF8') || ?::bytea), 'hex'),
+				head.id, ?::timestamptz, ?::timestamptz
+			FROM head RETURNING id, hash, chain)
+			UPDATE audit_chain_head SET last_id = ev.id, last_hash = ev.hash, events = audit_chain_head.events + 1, updated_at = ?
+			FROM ev WHERE audit_chain_head.id = ev.chain RETURNING ev.id, ev.chain`,
+			append(head.args, row.At, row.UserID, row.Action, row.Entity, row.EntityID, row.ProgramID, string(row.Before), string(row.After),
+				row.IP, auditchain.VersionField, tail, now, now, now)...).Row().Scan(&id, &chain)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // every head was held: wait on one
+		}
+		if err != nil {
+			return fmt.Errorf("append audit event: %w", err)
+		}
+		return nil
+	}
+	return fmt.Errorf("append audit event: chain %d has no head", heads[1].args[0])
 }
 
 // appendLastPostgres inserts row, a chain's new last event, and moves the

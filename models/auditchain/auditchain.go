@@ -64,12 +64,21 @@ type Event struct {
 	IP        string
 }
 
-// Hash is the event's hash: lower-case hex SHA-256 of its canonical content.
+// Hash is the event's hash: lower-case hex SHA-256 of its canonical content,
+// each field written as its length in bytes, ':', the field and ','.
 func (e Event) Hash() string {
-	h := sha256.New()
+	content := appendField(appendField(nil, Version), e.PrevHash)
+	sum := sha256.Sum256(append(content, e.Tail()...))
+	return hex.EncodeToString(sum[:])
+}
+
+// Tail is the event's hashed content after PrevHash. A database that links
+// the event to its chain's last hash itself (in the statement that appends
+// it) computes the same hash as SHA-256 of VersionField, the previous hash
+// as a field (its length, ':', it, ','), and Tail.
+func (e Event) Tail() []byte {
+	var b []byte
 	for _, field := range []string{
-		Version,
-		e.PrevHash,
 		e.At.UTC().Format(TimeLayout),
 		optionalID(e.UserID),
 		e.Action,
@@ -80,12 +89,19 @@ func (e Event) Hash() string {
 		e.After,
 		e.IP,
 	} {
-		h.Write([]byte(strconv.Itoa(len(field))))
-		h.Write([]byte{':'})
-		h.Write([]byte(field))
-		h.Write([]byte{','})
+		b = appendField(b, field)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return b
+}
+
+// VersionField is the first field of every event's hashed content.
+var VersionField = string(appendField(nil, Version))
+
+func appendField(b []byte, field string) []byte {
+	b = strconv.AppendInt(b, int64(len(field)), 10)
+	b = append(b, ':')
+	b = append(b, field...)
+	return append(b, ',')
 }
 
 // Ends is one hash of where every chain ends (their last hashes, in chain
@@ -95,14 +111,12 @@ func (e Event) Hash() string {
 //	ends = lower-case hex of SHA-256( netstring("nalgae-audit-ends-v1")
 //	         netstring(last_hash of chain 1) netstring(last_hash of chain 2) … )
 func Ends(lastHashes []string) string {
-	h := sha256.New()
+	var content []byte
 	for _, field := range append([]string{"nalgae-audit-ends-v1"}, lastHashes...) {
-		h.Write([]byte(strconv.Itoa(len(field))))
-		h.Write([]byte{':'})
-		h.Write([]byte(field))
-		h.Write([]byte{','})
+		content = appendField(content, field)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(content)
+	return hex.EncodeToString(sum[:])
 }
 
 func optionalID(id *uint64) string {

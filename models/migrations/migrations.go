@@ -30,6 +30,7 @@ var all = []*gormigrate.Migration{
 	riverUnique,
 	pgSummaries,
 	auditChains,
+	pgSummaryPlans,
 }
 
 func newMigrator(db *gorm.DB) *gormigrate.Gormigrate {
