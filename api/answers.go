@@ -8,8 +8,10 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// encodedAnswersSize bounds the JSON kept of KPI answers (a few KB each).
-const encodedAnswersSize = 4096
+// encodedAnswersSize bounds the JSON kept of KPI answers (a few KB each):
+// enough for every team of a ten-thousand-team program, read round the
+// program (with fewer, each answer was encoded again on every request).
+const encodedAnswersSize = 16384
 
 // encodedAnswers keeps the JSON of the KPI answers the store keeps
 // (models' kpiCache): the store hands out the very same answer, never

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -75,8 +76,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 
 // authenticateInQuery requires a valid access token but leaves the check of
 // its user row to the handler's own first statement (models.TokenUser), for
-// the routes read most (Route.userInQuery). Such a handler has no actor:
-// actor(c) is the zero Actor, which may read nothing.
+// the routes used most (Route.userInQuery). Such a handler has no actor:
+// actor(c) is the zero Actor, which may do nothing. A handler that fails
+// may have failed before its statement ran (a bad id, query or body): the
+// user is then checked alone, so that a refused token is 401 whatever else
+// is wrong with the request, as with authenticate.
 func (s *Server) authenticateInQuery(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		tok, err := s.bearer(c)
@@ -84,7 +88,13 @@ func (s *Server) authenticateInQuery(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.Set(tokenUserKey, tok)
-		return next(c)
+		err = next(c)
+		if err != nil && !errors.Is(err, models.ErrUnauthorized) {
+			if refused := s.store.CheckTokenUser(ctx(c), tok); refused != nil {
+				return refused
+			}
+		}
+		return err
 	}
 }
 

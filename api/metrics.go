@@ -70,7 +70,7 @@ func (s *Server) upsertMetric(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	m, created, err := s.store.UpsertMetric(ctx(c), actor(c), campaignID, req.input())
+	m, created, err := s.store.UpsertMetricByToken(ctx(c), tokenUser(c), campaignID, req.input())
 	if err != nil {
 		return err
 	}

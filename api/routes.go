@@ -119,7 +119,7 @@ func (s *Server) Routes() []Route {
 		{Method: "PATCH", Path: "/campaigns/:id", Who: whoWorkers, Summary: "Change a campaign", Body: campaignRequest{}, Resp: models.Campaign{}, Status: 200, handler: s.updateCampaign},
 		{Method: "DELETE", Path: "/campaigns/:id", Who: whoWorkers, Summary: "Delete a campaign and its entries (refused while some are approved)", Status: 204, handler: s.deleteCampaign},
 		{Method: "GET", Path: "/campaigns/:id/metrics", Who: whoReaders, Summary: "List a campaign's daily entries by date", Query: append([]string{"from", "to", "statuses"}, list...), Resp: models.Page[models.MetricEntry]{}, Status: 200, handler: s.listMetrics},
-		{Method: "POST", Path: "/campaigns/:id/metrics", Who: whoWorkers, Summary: "Record a day's results: creates (201) or updates that date's entry (200)", Body: metricRequest{}, Resp: models.MetricEntry{}, Status: 201, handler: s.upsertMetric},
+		{Method: "POST", Path: "/campaigns/:id/metrics", Who: whoWorkers, Summary: "Record a day's results: creates (201) or updates that date's entry (200)", Body: metricRequest{}, Resp: models.MetricEntry{}, Status: 201, handler: s.upsertMetric, userInQuery: true},
 		{Method: "GET", Path: "/campaigns/:id/kpis", Who: whoReaders, Summary: "A campaign's KPIs (every status by default)", Query: kpiParams, Resp: models.CampaignKPIs{}, Status: 200, handler: s.campaignKPIs},
 		{Method: "POST", Path: "/campaigns/:id/imports", Who: whoWorkers + " (approved entries: admin and professors only)", Summary: "Import a Naver SearchAd report (CSV, TSV, XLSX) or the live-commerce template into daily entries; previews unless dry_run=false", Query: []string{"dry_run"}, Consumes: multipartForm, Resp: models.ImportResult{}, Status: 200, handler: s.importMetrics()},
 

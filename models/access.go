@@ -273,29 +273,45 @@ func loadProgram(tx *gorm.DB, actor Actor, programID uint64) (*Program, relation
 // The campaign, its team and the relation are read in one statement, as
 // loadTeam reads a team.
 func loadCampaign(tx *gorm.DB, actor Actor, campaignID uint64) (*Campaign, *Team, relation, error) {
-	c, t, rel, _, err := loadCampaignStatus(tx, actor, campaignID)
+	c, t, rel, _, err := loadCampaignStatus(tx, actor, nil, campaignID)
 	return c, t, rel, err
 }
 
 // loadCampaignStatus is loadCampaign that also reads its program's status
 // in the same statement, for a write that must refuse a closed program
-// (checkProgramOpen) without a query of its own.
-func loadCampaignStatus(tx *gorm.DB, actor Actor, campaignID uint64) (*Campaign, *Team, relation, string, error) {
+// (checkProgramOpen) without a query of its own. Given the TokenUser the
+// actor comes from, the statement also checks the user row as
+// authentication does (ActiveUser): ErrUnauthorized when it fails.
+func loadCampaignStatus(tx *gorm.DB, actor Actor, tok *TokenUser, campaignID uint64) (*Campaign, *Team, relation, string, error) {
 	related, rel, args := relatedTeamSQL(actor)
+	userOK := "1"
+	if tok != nil {
+		userOK = `COALESCE((SELECT CASE WHEN NOT users.disabled AND users.token_version = ? AND users.role = ? THEN 1 ELSE 0 END
+			FROM users WHERE users.id = ?), 0)`
+		args = append(args, tok.TokenVersion, string(tok.Role), tok.UserID)
+	}
 	var row struct {
 		Campaign      `gorm:"embedded"`
 		Team          Team `gorm:"embedded;embeddedPrefix:t_"`
 		Related       int64
 		ProgramStatus string
+		UserOK        int64
 	}
 	found := tx.Raw(`SELECT campaigns.*, teams.id AS t_id, teams.program_id AS t_program_id, teams.name AS t_name,
 		teams.merchant_id AS t_merchant_id, teams.comparison AS t_comparison, teams.version AS t_version,
 		teams.created_at AS t_created_at, teams.updated_at AS t_updated_at, `+related+` AS related,
-		programs.status AS program_status
+		programs.status AS program_status, `+userOK+` AS user_ok
 		FROM campaigns JOIN teams ON teams.id = campaigns.team_id JOIN programs ON programs.id = teams.program_id
 		WHERE campaigns.id = ?`, append(args, campaignID)...).Scan(&row)
 	if found.Error != nil {
 		return nil, nil, 0, "", fmt.Errorf("load campaign %d: %w", campaignID, found.Error)
+	}
+	if tok != nil && (found.RowsAffected == 0 || row.UserOK == 0) {
+		// No campaign row says nothing of the user: they are checked
+		// alone, so that a refused token is 401 whatever it asks for.
+		if err := checkTokenUser(tx, *tok); err != nil {
+			return nil, nil, 0, "", err
+		}
 	}
 	if found.RowsAffected == 0 || row.Related == 0 || !rel.canRead() {
 		return nil, nil, 0, "", ErrNotFound

@@ -13,9 +13,11 @@ import (
 	"github.com/nalgae/nalgae/models/civil"
 )
 
-// kpiCacheSize bounds the KPI answers kept: a team's and each of its
-// campaigns' default answers for a few thousand teams, a few MB in all.
-const kpiCacheSize = 16384
+// kpiCacheSize bounds the KPI answers kept: every team's default answer of
+// a nationwide program of ten thousand teams (`make bench BENCH_TEAMS=10000`,
+// computed in one pass: programBatchLimit) and as many campaign and filtered
+// answers besides, a few KB each.
+const kpiCacheSize = 32768
 
 // kpiCache keeps computed KPI answers of teams and campaigns. An answer is
 // served again only while its team's stamp (team_stamps, moved by the

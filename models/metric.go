@@ -84,11 +84,22 @@ func (m *MetricEntry) validate(kind Kind, today civil.Date) error {
 // existing one of that date updated (then version, if sent, must match).
 // created tells which happened.
 func (s *Store) UpsertMetric(ctx context.Context, actor Actor, campaignID uint64, in MetricInput) (m *MetricEntry, created bool, err error) {
+	return s.upsertMetric(ctx, actor, nil, campaignID, in)
+}
+
+// UpsertMetricByToken is UpsertMetric for the user an access token names,
+// checked in the statement that loads the campaign: a student's day logged
+// costs one query less (the route written most).
+func (s *Store) UpsertMetricByToken(ctx context.Context, tok TokenUser, campaignID uint64, in MetricInput) (*MetricEntry, bool, error) {
+	return s.upsertMetric(ctx, Actor{UserID: tok.UserID, Role: tok.Role, IP: tok.IP}, &tok, campaignID, in)
+}
+
+func (s *Store) upsertMetric(ctx context.Context, actor Actor, tok *TokenUser, campaignID uint64, in MetricInput) (m *MetricEntry, created bool, err error) {
 	if in.Date == nil {
 		return nil, false, Invalid("date", "is required")
 	}
 	err = s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
-		c, t, rel, programStatus, err := loadCampaignStatus(tx, actor, campaignID)
+		c, t, rel, programStatus, err := loadCampaignStatus(tx, actor, tok, campaignID)
 		if err != nil {
 			return nil, err
 		}
