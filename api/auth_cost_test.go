@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/modelstest"
 )
 
@@ -46,6 +47,26 @@ func TestAuthenticationCostsOneQuery(t *testing.T) {
 	}
 	if n := queries.Load(); n != 5 {
 		t.Errorf("5 GET /me ran %d queries, want 5 (one each: the user by id)", n)
+	}
+}
+
+// A student logging a new day, the write made most, costs PostgreSQL one
+// statement (autocommitted: no BEGIN and COMMIT either), user check
+// included; on SQLite, where a statement is no round trip, the general
+// path's statements.
+func TestLoggingANewDayCostsOneStatementOnPostgres(t *testing.T) {
+	t.Parallel()
+	w, clone := modelstest.WorldTemplate(t)
+	env := newEnvOn(t, clone(t))
+	token := bearerFor(t, w.Student)
+	queries := countQueries(t, env.db)
+	for day := range 3 {
+		body := map[string]any{"date": fmt.Sprintf("2026-02-%02d", day+1), "spend_krw": 1000, "impressions": 90, "clicks": 9}
+		expectStatus(t, env.do("POST", fmt.Sprintf("/api/v1/campaigns/%d/metrics", w.CampaignA1.ID), body, token), http.StatusCreated)
+	}
+	want := map[database.Dialect]int64{database.Postgres: 3, database.SQLite: 3 * 5}[database.DialectOf(env.db)]
+	if n := queries.Load(); n != want {
+		t.Errorf("3 new days ran %d statements, want %d", n, want)
 	}
 }
 

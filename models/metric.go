@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/nalgae/nalgae/models/civil"
+	"github.com/nalgae/nalgae/models/database"
 )
 
 // MaxAmount bounds every money and count field, so that sums over a whole
@@ -97,6 +98,11 @@ func (s *Store) UpsertMetricByToken(ctx context.Context, tok TokenUser, campaign
 func (s *Store) upsertMetric(ctx context.Context, actor Actor, tok *TokenUser, campaignID uint64, in MetricInput) (m *MetricEntry, created bool, err error) {
 	if in.Date == nil {
 		return nil, false, Invalid("date", "is required")
+	}
+	if database.DialectOf(s.db) == database.Postgres {
+		if m, ok, err := s.logNewDayPostgres(ctx, actor, tok, campaignID, in); ok || err != nil {
+			return m, ok, err
+		}
 	}
 	err = s.write(ctx, actor, func(tx *gorm.DB) ([]audit, error) {
 		c, t, rel, programStatus, err := loadCampaignStatus(tx, actor, tok, campaignID)

@@ -79,7 +79,7 @@ func (e Event) Hash() string {
 func (e Event) Tail() []byte {
 	var b []byte
 	for _, field := range []string{
-		e.At.UTC().Format(TimeLayout),
+		TimeText(e.At),
 		optionalID(e.UserID),
 		e.Action,
 		e.Entity,
@@ -96,6 +96,18 @@ func (e Event) Tail() []byte {
 
 // VersionField is the first field of every event's hashed content.
 var VersionField = string(appendField(nil, Version))
+
+// Field is one field as the hashed content writes it: its length in bytes,
+// ':', the field and ','. A database that computes part of an event's
+// content itself (a value it assigns, such as the entity's id) writes the
+// rest with Field.
+func Field(s string) string { return string(appendField(nil, s)) }
+
+// TimeText is how an event's time is written as a field.
+func TimeText(at time.Time) string { return at.UTC().Format(TimeLayout) }
+
+// IDText is how an optional id is written as a field: decimal, or empty.
+func IDText(id *uint64) string { return optionalID(id) }
 
 func appendField(b []byte, field string) []byte {
 	b = strconv.AppendInt(b, int64(len(field)), 10)
