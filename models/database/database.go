@@ -40,11 +40,18 @@ const DefaultDatabaseURL = "./data/nalgae.db"
 // sqliteBusyTimeout is how long a writer waits for the lock before failing.
 const sqliteBusyTimeout = 5 * time.Second
 
-// sqliteCacheKiB is each connection's page cache: enough for the summary
-// tables and the sales indexes of a thousand-team program to stay in memory,
-// small enough that the writer and every reader together stay well within
-// the server's memory budget.
+// sqliteCacheKiB is the writer's page cache: enough for the summary tables
+// and the recent pages of the entries and sales indexes it updates to stay
+// in memory.
 const sqliteCacheKiB = 16 << 10
+
+// sqliteReaderCacheKiB is each read-only connection's page cache: the
+// summary tables that answer KPIs and reports (under 3 MB at a thousand
+// teams) fit; what does not comes from the operating system's page cache,
+// which every connection shares and which does not count against the
+// server's memory. Four readers at the writer's size would keep up to 64 MB
+// of the same pages four times over, a third of the server's budget.
+const sqliteReaderCacheKiB = 8 << 10
 
 // ParseDatabaseURL tells which dialect a DATABASE_URL means and returns the
 // DSN its driver takes: postgres:// and postgresql:// are PostgreSQL; anything
@@ -215,7 +222,7 @@ func addSQLiteReaders(db *gorm.DB, path string, writer url.Values) error {
 	q.Set("_mutex", "no")
 	q.Set("_foreign_keys", writer.Get("_foreign_keys"))
 	q.Set("_busy_timeout", writer.Get("_busy_timeout"))
-	q.Set("_cache_size", writer.Get("_cache_size"))
+	q.Set("_cache_size", fmt.Sprint(-sqliteReaderCacheKiB))
 	dsn := "file:" + path + "?" + q.Encode()
 	pool, err := sql.Open(sqlite.DriverName, dsn)
 	if err != nil {
