@@ -86,7 +86,8 @@ func readFilePart(c echo.Context, limit int64, over func() error) (string, []byt
 		// Sized from the body's length, the buffer is allocated once:
 		// io.ReadAll's doubling would leave some twice the file in
 		// garbage, which an import of a 10 MB file then carries on top of
-		// what it keeps.
+		// what it keeps. (The length is at most the limit, checked above,
+		// and only someone allowed to import gets this far.)
 		var buf bytes.Buffer
 		if req.ContentLength > 0 {
 			// (ReadFrom wants MinRead bytes free to read the end.)

@@ -249,7 +249,7 @@ const serverGCPercent = 200
 // the process reach 600 MB (SQLite's page caches, outside the Go heap,
 // come on top). At 112 MiB rather than 128, a thousand-team server's peak
 // (the binary's own pages, some 44 MB, and SQLite's caches included) went
-// from 178–194 MB to 164–175 MB across the bench's runs, with the same
+// from 178–201 MB to 164–179 MB across the bench's runs, with the same
 // throughput.
 const serverMemoryLimit = 112 << 20
 
