@@ -232,13 +232,26 @@ func TestEvidenceSizeLimit(t *testing.T) {
 	edge := append(pngFile(t), bytes.Repeat([]byte{0}, models.MaxEvidenceBytes-len(pngFile(t)))...)
 	expectStatus(t, e.uploadChunked(url, "edge.png", edge, student), http.StatusCreated)
 	expectStatus(t, e.uploadChunked(url, "edge.png", append(edge, 0), student), http.StatusRequestEntityTooLarge)
+	// The same with the length known (the buffer is then sized from it).
+	expectStatus(t, e.upload(url, "edge.png", edge, student), http.StatusCreated)
+	expectStatus(t, e.upload(url, "edge.png", append(edge, 0), student), http.StatusRequestEntityTooLarge)
 	// An outsider learns nothing from the size: 404 before the body is read.
 	expectStatus(t, e.upload(url, "big.png", big, e.token(e.w.OtherStudent)), http.StatusNotFound)
-	if n := evidenceRows(t, e.db); n != 1 {
-		t.Errorf("%d rows, want the one 10 MiB file", n)
+	if n := evidenceRows(t, e.db); n != 2 {
+		t.Errorf("%d rows, want the two 10 MiB files", n)
 	}
-	if n := len(blobKeys(t, e.bucket)); n != 1 {
-		t.Errorf("%d files, want the one 10 MiB file", n)
+	keys := blobKeys(t, e.bucket)
+	if len(keys) != 2 {
+		t.Errorf("%d files, want the two 10 MiB files", len(keys))
+	}
+	for _, key := range keys {
+		stored, err := e.bucket.ReadAll(context.Background(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(stored, edge) {
+			t.Errorf("%s: %d bytes stored, not the %d uploaded", key, len(stored), len(edge))
+		}
 	}
 
 	// Through a real HTTP server too: the 413 is an answer, not a reset

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/plugin/dbresolver"
 
 	"github.com/nalgae/nalgae/models/database"
 	"github.com/nalgae/nalgae/models/migrations"
@@ -43,13 +44,25 @@ func TestSQLitePragmas(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer database.Close(db)
-	for pragma, want := range map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000"} {
-		var got string
-		if err := db.Raw("PRAGMA " + pragma).Scan(&got).Error; err != nil {
-			t.Fatal(err)
-		}
-		if got != want {
-			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+	// The read-only connections have the writer's settings but a smaller
+	// page cache (a driver ignoring a DSN option would leave SQLite's
+	// defaults: 2 MB, no foreign keys, no busy timeout).
+	for _, conn := range []struct {
+		name string
+		db   *gorm.DB
+		want map[string]string
+	}{
+		{"writer", db, map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "cache_size": "-16384"}},
+		{"reader", db.Clauses(dbresolver.Read), map[string]string{"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "5000", "cache_size": "-8192"}},
+	} {
+		for pragma, want := range conn.want {
+			var got string
+			if err := conn.db.Raw("PRAGMA " + pragma).Scan(&got).Error; err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s: PRAGMA %s = %q, want %q", conn.name, pragma, got, want)
+			}
 		}
 	}
 	sqlDB, _ := db.DB()
