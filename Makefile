@@ -49,17 +49,29 @@ test: test-go test-frontend test-api-contract test-e2e
 ##   (postgres://user@host:port/db where that user may create schemas; each test gets a
 ##   schema of its own, dropped after it)
 test-go:
-	@start=$$(date +%s); \
-	NALGAE_TEST_DIALECT=sqlite $(GO) test -count=1 -timeout 30m ./... || exit 1; \
-	echo "Go tests on SQLite took $$(( $$(date +%s) - start )) s"
+	@$(call go_test_on,sqlite)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		start=$$(date +%s); \
 		echo "== Go tests again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		NALGAE_TEST_DIALECT=postgres $(GO) test -count=1 -timeout 30m ./... || exit 1; \
-		echo "Go tests on PostgreSQL took $$(( $$(date +%s) - start )) s"; \
+		$(call go_test_on,postgres); \
 	else \
 		echo "(TEST_DATABASE_URL is not set: the PostgreSQL run is skipped; .ci/run starts a server for it)"; \
 	fi
+
+# go_test_on runs every Go test on one database. A failing package prints its
+# whole log, thousands of lines, and CI keeps only the end of it: so the failed
+# tests and their first lines are printed again last.
+define go_test_on
+start=$$(date +%s); log=$$(mktemp); \
+{ NALGAE_TEST_DIALECT=$(1) $(GO) test -count=1 -timeout 30m ./... 2>&1; echo $$? > "$$log.rc"; } | tee "$$log"; \
+rc=$$(cat "$$log.rc"); \
+if [ "$$rc" != 0 ]; then \
+	echo "== Go tests on $(1) failed; the failures again:"; \
+	grep -E -e '^ *--- FAIL' -e '^ +[A-Za-z0-9_]+\.go:[0-9]+: ' -e '^panic: ' -e '^FAIL' "$$log" | tail -n 80; \
+fi; \
+rm -f "$$log" "$$log.rc"; \
+[ "$$rc" = 0 ] || exit 1; \
+echo "Go tests on $(1) took $$(( $$(date +%s) - start )) s"
+endef
 
 ## test-postgres: the Go suite on SQLite and on a throwaway PostgreSQL server (Debian's postgresql)
 .PHONY: test-postgres
