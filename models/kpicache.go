@@ -148,25 +148,37 @@ func loadTeamStampedByToken(tx *gorm.DB, tok TokenUser, teamID uint64) (*Team, i
 // relatedTeamSQL is teamRelation as a column over a row of teams: 1 when
 // actor stands to the team as rel, else 0 (with its bind arguments).
 func relatedTeamSQL(actor Actor) (string, relation, []any) {
+	related, rel, args, byUser := teamRelationSQL(actor.Role, "?")
+	if byUser {
+		args = append(args, actor.UserID)
+	}
+	return related, rel, args
+}
+
+// teamRelationSQL is teamRelation as a column over a row of teams for a
+// user of role whose id is the SQL expression user: 1 when the user stands
+// to the team as rel, else 0. args are the bind arguments before user's
+// place, and byUser tells whether user appears at all (it comes last).
+func teamRelationSQL(role Role, user string) (related string, rel relation, args []any, byUser bool) {
 	exists := func(q string) string { return "CASE WHEN EXISTS (" + q + ") THEN 1 ELSE 0 END" }
-	switch actor.Role {
+	switch role {
 	case RoleAdmin:
-		return "1", relAdmin, nil
+		return "1", relAdmin, nil, false
 	case RoleProfessor, RoleCity:
 		rel := relProfessor
-		if actor.Role == RoleCity {
+		if role == RoleCity {
 			rel = relCity
 		}
 		return exists(`SELECT 1 FROM program_staff WHERE program_staff.program_id = teams.program_id
-			AND program_staff.user_id = ? AND program_staff.role = ?`), rel, []any{actor.UserID, string(actor.Role)}
+			AND program_staff.role = ? AND program_staff.user_id = `+user), rel, []any{string(role)}, true
 	case RoleStudent:
-		return exists(`SELECT 1 FROM team_members WHERE team_members.team_id = teams.id AND team_members.user_id = ?`),
-			relMember, []any{actor.UserID}
+		return exists(`SELECT 1 FROM team_members WHERE team_members.team_id = teams.id AND team_members.user_id = `+user),
+			relMember, nil, true
 	case RoleMerchant:
-		return exists(`SELECT 1 FROM merchants WHERE merchants.id = teams.merchant_id AND merchants.owner_user_id = ?`),
-			relOwner, []any{actor.UserID}
+		return exists(`SELECT 1 FROM merchants WHERE merchants.id = teams.merchant_id AND merchants.owner_user_id = `+user),
+			relOwner, nil, true
 	}
-	return "0", 0, nil
+	return "0", 0, nil, false
 }
 
 // cachedKPIs answers from the cache when it holds key's answer computed

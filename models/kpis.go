@@ -254,7 +254,7 @@ func (s *Store) TeamKPIs(ctx context.Context, actor Actor, id uint64, q KPIQuery
 // all, where authenticating first and then loading the team cost two.
 func (s *Store) TeamKPIsByToken(ctx context.Context, tok TokenUser, id uint64, q KPIQuery) (*TeamKPIs, error) {
 	tx := s.db.WithContext(ctx)
-	t, stamp, err := loadTeamStampedByToken(tx, tok, id)
+	t, stamp, err := s.teamStampedByToken(ctx, tx, tok, id)
 	if err != nil {
 		return nil, err
 	}

@@ -30,11 +30,18 @@ type Store struct {
 	// sources holds what SPEC §14 needs: the key that seals SearchAd keys,
 	// the SearchAd client and the evidence bucket (sources.go).
 	sources sources
+	// teamAccess shares the statements of kept team KPI answers among the
+	// requests that arrive together; PostgreSQL only (teamaccess_batch.go).
+	teamAccess *teamAccessBatch
 }
 
 // NewStore wraps an open, migrated database.
 func NewStore(db *gorm.DB) *Store {
-	return &Store{db: db, today: civil.Today, loginLimits: DefaultLoginLimits, kpis: newKPICache()}
+	s := &Store{db: db, today: civil.Today, loginLimits: DefaultLoginLimits, kpis: newKPICache()}
+	if pool, err := db.DB(); err == nil && database.DialectOf(db) == database.Postgres {
+		s.teamAccess = newTeamAccessBatch(pool)
+	}
+	return s
 }
 
 // DB is the underlying handle, for health checks and tests.
