@@ -170,12 +170,12 @@ func teamRelationSQL(role Role, user string) (related string, rel relation, args
 			rel = relCity
 		}
 		return exists(`SELECT 1 FROM program_staff WHERE program_staff.program_id = teams.program_id
-			AND program_staff.role = ? AND program_staff.user_id = `+user), rel, []any{string(role)}, true
+			AND program_staff.role = ? AND program_staff.user_id = ` + user), rel, []any{string(role)}, true
 	case RoleStudent:
-		return exists(`SELECT 1 FROM team_members WHERE team_members.team_id = teams.id AND team_members.user_id = `+user),
+		return exists(`SELECT 1 FROM team_members WHERE team_members.team_id = teams.id AND team_members.user_id = ` + user),
 			relMember, nil, true
 	case RoleMerchant:
-		return exists(`SELECT 1 FROM merchants WHERE merchants.id = teams.merchant_id AND merchants.owner_user_id = `+user),
+		return exists(`SELECT 1 FROM merchants WHERE merchants.id = teams.merchant_id AND merchants.owner_user_id = ` + user),
 			relOwner, nil, true
 	}
 	return "0", 0, nil, false
