@@ -122,27 +122,46 @@ type TokenUser struct {
 func loadTeamStampedByToken(tx *gorm.DB, tok TokenUser, teamID uint64) (*Team, int64, error) {
 	actor := Actor{UserID: tok.UserID, Role: tok.Role, IP: tok.IP}
 	related, rel, args := relatedTeamSQL(actor)
-	var active bool
-	var team struct{ ID, ProgramID, MerchantID sql.NullInt64 }
-	var stamp, isRelated sql.NullInt64
+	var row stampedTeamRow
 	err := tx.Raw(`SELECT NOT users.disabled AND users.token_version = ? AND users.role = ?,
 			teams.id, teams.program_id, teams.merchant_id, COALESCE(team_stamps.stamp, 0), `+related+`
 		FROM users LEFT JOIN teams ON teams.id = ? LEFT JOIN team_stamps ON team_stamps.team_id = teams.id
 		WHERE users.id = ?`, append(append([]any{tok.TokenVersion, string(tok.Role)}, args...), teamID, tok.UserID)...).
-		Row().Scan(&active, &team.ID, &team.ProgramID, &team.MerchantID, &stamp, &isRelated)
+		Row().Scan(row.fields()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, ErrUnauthorized
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("load team %d: %w", teamID, err)
 	}
-	if !active {
+	return row.answer(rel)
+}
+
+// stampedTeamRow is what the statement of loadTeamStampedByToken, alone or
+// shared (teamaccess_batch.go), reads for one request: whether the token's
+// user passes, the team's keys (NULL for no such team), its stamp and
+// whether the user stands to it in the role's relation.
+type stampedTeamRow struct {
+	active                    bool
+	id, programID, merchantID sql.NullInt64
+	stamp, related            int64
+}
+
+func (r *stampedTeamRow) fields() []any {
+	return []any{&r.active, &r.id, &r.programID, &r.merchantID, &r.stamp, &r.related}
+}
+
+// answer is the row's verdict for a user in relation rel: ErrUnauthorized
+// for a refused token, whether or not the team exists; ErrNotFound for a
+// team that is not there or not the user's to read; else the team.
+func (r *stampedTeamRow) answer(rel relation) (*Team, int64, error) {
+	if !r.active {
 		return nil, 0, ErrUnauthorized
 	}
-	if !team.ID.Valid || isRelated.Int64 == 0 || !rel.canRead() {
+	if !r.id.Valid || r.related == 0 || !rel.canRead() {
 		return nil, 0, ErrNotFound
 	}
-	return &Team{ID: uint64(team.ID.Int64), ProgramID: uint64(team.ProgramID.Int64), MerchantID: uint64(team.MerchantID.Int64)}, stamp.Int64, nil
+	return &Team{ID: uint64(r.id.Int64), ProgramID: uint64(r.programID.Int64), MerchantID: uint64(r.merchantID.Int64)}, r.stamp, nil
 }
 
 // relatedTeamSQL is teamRelation as a column over a row of teams: 1 when
@@ -161,24 +180,39 @@ func relatedTeamSQL(actor Actor) (string, relation, []any) {
 // place, and byUser tells whether user appears at all (it comes last).
 func teamRelationSQL(role Role, user string) (related string, rel relation, args []any, byUser bool) {
 	exists := func(q string) string { return "CASE WHEN EXISTS (" + q + ") THEN 1 ELSE 0 END" }
+	rel = roleRelation(role)
 	switch role {
 	case RoleAdmin:
-		return "1", relAdmin, nil, false
+		return "1", rel, nil, false
 	case RoleProfessor, RoleCity:
-		rel := relProfessor
-		if role == RoleCity {
-			rel = relCity
-		}
 		return exists(`SELECT 1 FROM program_staff WHERE program_staff.program_id = teams.program_id
 			AND program_staff.role = ? AND program_staff.user_id = ` + user), rel, []any{string(role)}, true
 	case RoleStudent:
 		return exists(`SELECT 1 FROM team_members WHERE team_members.team_id = teams.id AND team_members.user_id = ` + user),
-			relMember, nil, true
+			rel, nil, true
 	case RoleMerchant:
 		return exists(`SELECT 1 FROM merchants WHERE merchants.id = teams.merchant_id AND merchants.owner_user_id = ` + user),
-			relOwner, nil, true
+			rel, nil, true
 	}
-	return "0", 0, nil, false
+	return "0", rel, nil, false
+}
+
+// roleRelation is the relation to a team that teamRelationSQL's column
+// tests for a user of role (0 for a role that has none).
+func roleRelation(role Role) relation {
+	switch role {
+	case RoleAdmin:
+		return relAdmin
+	case RoleProfessor:
+		return relProfessor
+	case RoleCity:
+		return relCity
+	case RoleStudent:
+		return relMember
+	case RoleMerchant:
+		return relOwner
+	}
+	return 0
 }
 
 // cachedKPIs answers from the cache when it holds key's answer computed

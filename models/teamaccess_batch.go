@@ -127,10 +127,8 @@ func (b *teamAccessBatch) answer(calls []*teamAccessCall) {
 	answered := 0
 	for rows.Next() {
 		var i int
-		var active bool
-		var team struct{ ID, ProgramID, MerchantID sql.NullInt64 }
-		var stamp, related int64
-		if err := rows.Scan(&i, &active, &team.ID, &team.ProgramID, &team.MerchantID, &stamp, &related); err != nil {
+		var row stampedTeamRow
+		if err := rows.Scan(append([]any{&i}, row.fields()...)...); err != nil {
 			fail(err)
 			return
 		}
@@ -139,16 +137,7 @@ func (b *teamAccessBatch) answer(calls []*teamAccessCall) {
 			return
 		}
 		c := calls[i]
-		_, rel, _, _ := teamRelationSQL(c.tok.Role, "")
-		switch {
-		case !active:
-			c.err = ErrUnauthorized
-		case !team.ID.Valid || related == 0 || !rel.canRead():
-			c.err = ErrNotFound
-		default:
-			c.team = &Team{ID: uint64(team.ID.Int64), ProgramID: uint64(team.ProgramID.Int64), MerchantID: uint64(team.MerchantID.Int64)}
-			c.stamp = stamp
-		}
+		c.team, c.stamp, c.err = row.answer(roleRelation(c.tok.Role))
 		answered++
 	}
 	if err := rows.Err(); err != nil {
@@ -217,9 +206,9 @@ func teamAccessArgs(calls []*teamAccessCall) []any {
 }
 
 // arrayElement quotes s as an element of a PostgreSQL array literal.
-func arrayElement(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
-}
+func arrayElement(s string) string { return `"` + arrayEscapes.Replace(s) + `"` }
+
+var arrayEscapes = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // teamStampedByToken is loadTeamStampedByToken, through the batch where
 // there is one (PostgreSQL, outside a transaction).

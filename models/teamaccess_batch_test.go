@@ -57,7 +57,9 @@ func TestSharedTeamAccessAnswersAsAlone(t *testing.T) {
 			models.TokenUser{UserID: u.ID, Role: u.Role, TokenVersion: u.TokenVersion + 1},
 			models.TokenUser{UserID: u.ID, Role: models.RoleAdmin, TokenVersion: u.TokenVersion})
 	}
-	toks = append(toks, models.TokenUser{UserID: 1 << 40, Role: models.RoleAdmin})
+	toks = append(toks, models.TokenUser{UserID: 1 << 40, Role: models.RoleAdmin},
+		// A role no user has, with what an array literal must escape.
+		models.TokenUser{UserID: w.Student.ID, Role: `st"u\dent,{}`, TokenVersion: w.Student.TokenVersion})
 	teams := []uint64{w.TeamA1.ID, w.TeamA2.ID, w.TeamB1.ID, 1 << 40}
 	type question struct {
 		tok  models.TokenUser
@@ -82,6 +84,7 @@ func TestSharedTeamAccessAnswersAsAlone(t *testing.T) {
 		{"student, other team", question{models.TokenUser{UserID: w.Student.ID, Role: w.Student.Role, TokenVersion: w.Student.TokenVersion}, w.TeamB1.ID}, "not found"},
 		{"stale token", question{models.TokenUser{UserID: w.Student.ID, Role: w.Student.Role, TokenVersion: w.Student.TokenVersion + 1}, w.TeamA1.ID}, "unauthorized"},
 		{"another role claimed", question{models.TokenUser{UserID: w.Student.ID, Role: models.RoleAdmin, TokenVersion: w.Student.TokenVersion}, w.TeamA1.ID}, "unauthorized"},
+		{"a role no user has", question{models.TokenUser{UserID: w.Student.ID, Role: `st"u\dent,{}`, TokenVersion: w.Student.TokenVersion}, w.TeamA1.ID}, "unauthorized"},
 		{"disabled", question{models.TokenUser{UserID: w.OtherStudent.ID, Role: w.OtherStudent.Role, TokenVersion: w.OtherStudent.TokenVersion}, w.TeamA1.ID}, "unauthorized"},
 		{"no such team", question{models.TokenUser{UserID: w.Admin.ID, Role: w.Admin.Role, TokenVersion: w.Admin.TokenVersion}, 1 << 40}, "not found"},
 		{"admin", question{models.TokenUser{UserID: w.Admin.ID, Role: w.Admin.Role, TokenVersion: w.Admin.TokenVersion}, w.TeamB1.ID}, ""},
